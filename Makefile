@@ -1,0 +1,49 @@
+# Two commands on a fresh Debian/Ubuntu machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup db migrate seed lint typecheck pytest stop bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+db: setup
+	bash scripts/db.sh up
+
+migrate: db
+	$(BIN)/waymark db upgrade
+
+seed: migrate
+	$(BIN)/waymark db seed
+
+run: seed
+	$(BIN)/waymark serve --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+
+typecheck: setup
+	$(BIN)/mypy app scrapers
+
+pytest: db
+	$(BIN)/pytest
+
+test: db lint typecheck pytest
+
+bench: seed
+	$(BIN)/python -m bench.search
+
+stop:
+	bash scripts/db.sh stop
+
+clean: stop
+	rm -rf $(VENV) .pgdata

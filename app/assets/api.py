@@ -1,0 +1,77 @@
+"""JSON/GeoJSON API for assets. Thin: parse → search → present."""
+
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+
+from app.assets.present import asset_feature, asset_public
+from app.assets.schemas import AssetPage, AssetPublic
+from app.assets.search import AssetHit, SearchParams, SearchResult, search_assets, town_names
+from app.assets.service import get_asset
+from app.core.db import get_session
+from app.core.time import local_now, next_occurrence
+
+router = APIRouter(prefix="/api/v1", tags=["assets"])
+GEOJSON = "application/geo+json"
+
+
+def _page_link(request: Request, page: int) -> str:
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    query.append(("page", str(page)))
+    return f"{request.url.path}?{urlencode(query)}"
+
+
+def page_links(request: Request, result: SearchResult) -> dict[str, str | None]:
+    p = result.params
+    last = max(1, -(-result.total // p.per_page))
+    return {
+        "self": _page_link(request, p.page),
+        "next": _page_link(request, p.page + 1) if p.page < last else None,
+        "prev": _page_link(request, p.page - 1) if p.page > 1 else None,
+    }
+
+
+def _wants_geojson(request: Request, fmt: str | None) -> bool:
+    return fmt == "geojson" or GEOJSON in request.headers.get("accept", "")
+
+
+@router.get(
+    "/assets",
+    response_model=AssetPage,
+    summary="Search published entries",
+    responses={200: {"content": {GEOJSON: {}}, "description": "JSON page or GeoJSON"}},
+)
+def list_assets(
+    request: Request,
+    params: Annotated[SearchParams, Query()],
+    session: Annotated[Session, Depends(get_session)],
+    format: Annotated[
+        Literal["json", "geojson"] | None, Query(description="`geojson` for a FeatureCollection")
+    ] = None,
+) -> Any:
+    result = search_assets(session, params=params)
+    items = [asset_public(h, result.towns, result.now) for h in result.hits]
+    links = page_links(request, result)
+    if _wants_geojson(request, format):
+        body = {
+            "type": "FeatureCollection",
+            "features": [asset_feature(i) for i in items],
+            "numberMatched": result.total,
+            "numberReturned": len(items),
+            "links": links,
+        }
+        return JSONResponse(body, media_type=GEOJSON)
+    return AssetPage(
+        items=items, total=result.total, page=params.page, per_page=params.per_page, links=links
+    )
+
+
+@router.get("/assets/{asset_id}", response_model=AssetPublic, summary="One published entry")
+def read_asset(asset_id: int, session: Annotated[Session, Depends(get_session)]) -> AssetPublic:
+    asset = get_asset(session, asset_id=asset_id)
+    now = local_now()
+    hit = AssetHit(asset=asset, distance_miles=None, next=next_occurrence(asset.schedules, now))
+    return asset_public(hit, town_names(session, [hit]), now)

@@ -1,0 +1,184 @@
+"""Assets (listings), their schedules and the interest taxonomy."""
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlmodel import Field, Relationship, SQLModel
+
+from app.core.time import Frequency
+from app.core.timestamps import Timestamped
+from app.core.types import date_array, enum_type, int_array, text_array
+from app.organisations.models import Organisation
+from app.venues.models import Venue
+
+
+class AssetKind(StrEnum):
+    meeting = "meeting"
+    volunteering = "volunteering"
+    bumping_space = "bumping_space"
+    club = "club"
+    course = "course"
+    employment = "employment"
+    peer_support = "peer_support"
+    service = "service"
+
+
+class Attendance(StrEnum):
+    in_person = "in_person"
+    online = "online"
+    hybrid = "hybrid"
+
+
+class Audience(StrEnum):
+    everyone = "everyone"
+    women = "women"
+    men = "men"
+    young_people = "young_people"
+    families_friends = "families_friends"
+    lgbtq = "lgbtq"
+
+
+class AssetStatus(StrEnum):
+    draft = "draft"
+    pending_review = "pending_review"
+    published = "published"
+    archived = "archived"
+
+
+class CapitalDomain(StrEnum):
+    social = "social"
+    physical = "physical"
+    human = "human"
+    cultural = "cultural"
+
+
+class FiveWays(StrEnum):
+    connect = "connect"
+    be_active = "be_active"
+    take_notice = "take_notice"
+    keep_learning = "keep_learning"
+    give = "give"
+
+
+class AssetInterest(SQLModel, table=True):
+    __tablename__ = "asset_interest"
+    asset_id: int = Field(foreign_key="asset.id", primary_key=True, ondelete="CASCADE")
+    interest_id: int = Field(
+        foreign_key="interest.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+
+
+class Interest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=60, unique=True, index=True)
+    name: str = Field(max_length=120)
+    domain: CapitalDomain = Field(sa_type=enum_type(CapitalDomain))
+    five_ways: FiveWays = Field(sa_type=enum_type(FiveWays))
+
+
+class ScheduleBase(SQLModel):
+    frequency: Frequency = Field(sa_type=enum_type(Frequency))
+    interval: int = Field(default=1, ge=1, le=52, sa_column_kwargs={"server_default": "1"})
+    # 0 = Monday … 6 = Sunday (Python's weekday()).
+    weekdays: list[int] = Field(
+        default_factory=list, sa_type=int_array(), sa_column_kwargs={"server_default": "{}"}
+    )
+    nth_week: int | None = Field(default=None, ge=-1, le=5)
+    month_day: int | None = Field(default=None, ge=1, le=31)
+    dates: list[date] = Field(
+        default_factory=list, sa_type=date_array(), sa_column_kwargs={"server_default": "{}"}
+    )
+    # Wall-clock times in the service's zone (Europe/London), never a UTC offset.
+    start_time: time = Field(sa_type=sa.Time())
+    end_time: time | None = Field(default=None, sa_type=sa.Time())
+    valid_from: date | None = None
+    valid_until: date | None = None
+    cancelled_dates: list[date] = Field(
+        default_factory=list, sa_type=date_array(), sa_column_kwargs={"server_default": "{}"}
+    )
+    notes: str | None = Field(default=None, max_length=500)
+
+
+class Schedule(ScheduleBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(foreign_key="asset.id", index=True, ondelete="CASCADE")
+    asset: "Asset" = Relationship(back_populates="schedules")
+
+
+class AssetBase(SQLModel):
+    kind: AssetKind = Field(sa_type=enum_type(AssetKind), index=True)
+    name: str = Field(min_length=2, max_length=200)
+    description: str | None = Field(default=None, max_length=8000)
+    attendance: Attendance = Field(
+        default=Attendance.in_person,
+        sa_type=enum_type(Attendance),
+        sa_column_kwargs={"server_default": Attendance.in_person.value},
+    )
+    online_url: str | None = Field(default=None, max_length=500)
+    online_phone: str | None = Field(default=None, max_length=40)
+    online_notes: str | None = Field(default=None, max_length=1000)
+    fellowship: str | None = Field(default=None, max_length=40, index=True)
+    audience: Audience = Field(
+        default=Audience.everyone,
+        sa_type=enum_type(Audience),
+        sa_column_kwargs={"server_default": Audience.everyone.value},
+    )
+    cost: str | None = Field(default=None, max_length=200)
+    # Public contact for the listing (e.g. a group's helpline); never a member's own details.
+    public_phone: str | None = Field(default=None, max_length=40)
+    public_email: str | None = Field(default=None, max_length=254)
+    website: str | None = Field(default=None, max_length=500)
+
+
+class Asset(AssetBase, Timestamped, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("source", "external_id", name="uq_asset_source_external_id"),
+        sa.Index("ix_asset_search_vector", "search_vector", postgresql_using="gin"),
+        sa.Index("ix_asset_types", "types", postgresql_using="gin"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=220, unique=True, index=True)
+    types: list[str] = Field(
+        default_factory=list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
+    )
+    status: AssetStatus = Field(
+        default=AssetStatus.draft,
+        sa_type=enum_type(AssetStatus),
+        index=True,
+        sa_column_kwargs={"server_default": AssetStatus.draft.value},
+    )
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    venue_id: int | None = Field(default=None, foreign_key="venue.id", index=True)
+    # Coordinator-only notes and contact (e.g. the secretary's phone): never in public output.
+    private_contact: str | None = Field(default=None, max_length=1000)
+    last_verified_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_verified_by_id: int | None = Field(default=None, foreign_key="user.id")
+    source: str = Field(
+        default="manual", max_length=80, sa_column_kwargs={"server_default": "manual"}
+    )
+    external_id: str | None = Field(default=None, max_length=200)
+    source_checksum: str | None = Field(default=None, max_length=64)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    search_vector: Any = Field(
+        default=None,
+        sa_column=sa.Column(
+            TSVECTOR,
+            sa.Computed(
+                "to_tsvector('english', coalesce(name, '') || ' ' || coalesce(fellowship, '')"
+                " || ' ' || coalesce(description, ''))",
+                persisted=True,
+            ),
+        ),
+    )
+
+    schedules: list[Schedule] = Relationship(
+        back_populates="asset",
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "Schedule.id"},
+    )
+    interests: list[Interest] = Relationship(link_model=AssetInterest)
+    venue: Venue | None = Relationship()
+    organisation: Organisation | None = Relationship()

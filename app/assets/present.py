@@ -1,0 +1,107 @@
+"""Search hits → public shapes (JSON and GeoJSON) from the same gathered data."""
+
+from datetime import datetime
+from typing import Any
+
+from app.assets.models import Asset, Schedule
+from app.assets.schemas import (
+    AssetPublic,
+    InterestPublic,
+    OccurrencePublic,
+    SchedulePublic,
+)  # fmt: skip
+from app.assets.search import AssetHit
+from app.core.config import get_settings
+from app.core.geo import LatLon, latlon_of, point_feature
+from app.core.time import DAY_CODES, rrule_text
+from app.core.timewords import describe_schedule, occurrence_label
+from app.organisations.models import OrganisationPublic
+from app.venues.models import AccessFeature, VenuePublic
+
+
+def schedule_public(s: Schedule) -> SchedulePublic:
+    return SchedulePublic(
+        **s.model_dump(exclude={"id", "asset_id", "weekdays", "frequency"}),
+        frequency=s.frequency.value,
+        weekdays=[DAY_CODES[d] for d in s.weekdays],
+        rrule=rrule_text(s),
+        description=describe_schedule(s),
+    )
+
+
+def _venue(asset: Asset, towns: dict[int, tuple[str, str]]) -> VenuePublic | None:
+    venue = asset.venue
+    if venue is None:
+        return None
+    point = latlon_of(venue.location)
+    town = towns.get(venue.town_id) if venue.town_id else None
+    return VenuePublic(
+        **venue.model_dump(
+            include={
+                "id",
+                "name",
+                "address_line1",
+                "address_line2",
+                "locality",
+                "postcode",
+                "directions",
+            }
+        ),
+        latitude=round(point.latitude, 6),
+        longitude=round(point.longitude, 6),
+        town=town[0] if town else None,
+        town_name=town[1] if town else None,
+        accessibility=[AccessFeature(a) for a in venue.accessibility],
+    )
+
+
+def asset_public(hit: AssetHit, towns: dict[int, tuple[str, str]], now: datetime) -> AssetPublic:
+    asset = hit.asset
+    org = asset.organisation
+    return AssetPublic(
+        **asset.model_dump(
+            include={
+                "id",
+                "slug",
+                "kind",
+                "name",
+                "description",
+                "attendance",
+                "online_url",
+                "online_phone",
+                "online_notes",
+                "fellowship",
+                "types",
+                "audience",
+                "cost",
+                "public_phone",
+                "public_email",
+                "website",
+                "last_verified_at",
+                "updated_at",
+            }
+        ),
+        url=f"{get_settings().base_url}/assets/{asset.id}",
+        organisation=OrganisationPublic(**org.model_dump()) if org else None,
+        venue=_venue(asset, towns),
+        schedules=[schedule_public(s) for s in asset.schedules],
+        interests=[InterestPublic(**i.model_dump()) for i in asset.interests],
+        next_occurrence=(
+            OccurrencePublic(
+                start=hit.next.start, end=hit.next.end, label=occurrence_label(hit.next, now)
+            )
+            if hit.next
+            else None
+        ),
+        distance_miles=hit.distance_miles,
+    )
+
+
+def asset_feature(public: AssetPublic) -> dict[str, Any]:
+    """RFC 7946 Feature; online-only entries have a null geometry."""
+    properties = public.model_dump(mode="json", exclude={"venue"})
+    properties["venue"] = public.venue.model_dump(mode="json") if public.venue else None
+    if public.venue is None:
+        return {"type": "Feature", "id": public.id, "geometry": None, "properties": properties}
+    point = LatLon(public.venue.latitude, public.venue.longitude)
+    return point_feature(point, properties, public.id)

@@ -1,0 +1,143 @@
+"""API schemas for assets: Create / Update (input) and Public (output)."""
+
+from datetime import date, datetime, time
+from typing import Self
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from app.assets.meeting_types import unknown_types
+from app.assets.models import AssetBase, AssetKind, AssetStatus, Attendance, ScheduleBase
+from app.organisations.models import OrganisationCreate, OrganisationPublic
+from app.venues.models import VenueCreate, VenuePublic
+
+
+class ScheduleCreate(ScheduleBase):
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        if any(not 0 <= d <= 6 for d in self.weekdays):
+            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+        if self.frequency == "weekly" and not self.weekdays:
+            raise ValueError("a weekly schedule needs at least one weekday")
+        if self.frequency == "monthly_nth" and (len(self.weekdays) != 1 or not self.nth_week):
+            raise ValueError("a monthly schedule on the nth weekday needs one weekday and nth_week")
+        if self.frequency == "monthly_day" and not self.month_day:
+            raise ValueError("a monthly schedule on a day of the month needs month_day")
+        if self.frequency == "once" and not self.dates:
+            raise ValueError("a one-off schedule needs at least one date")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError("valid_until is before valid_from")
+        return self
+
+
+class AssetCreate(AssetBase):
+    slug: str | None = Field(default=None, max_length=200, pattern=r"^[a-z0-9-]+$")
+    types: list[str] = Field(default_factory=list, max_length=30)
+    status: AssetStatus = AssetStatus.draft
+    organisation_id: int | None = None
+    organisation: OrganisationCreate | None = None
+    venue_id: int | None = None
+    venue: VenueCreate | None = None
+    schedules: list[ScheduleCreate] = Field(default_factory=list, max_length=50)
+    interests: list[str] = Field(default_factory=list, max_length=30)
+    private_contact: str | None = Field(default=None, max_length=1000)
+    last_verified_at: datetime | None = None
+    source: str = "manual"
+    external_id: str | None = None
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, codes: list[str]) -> list[str]:
+        unknown = unknown_types(codes)
+        if unknown:
+            raise ValueError(f"unknown Meeting Guide type codes: {', '.join(unknown)}")
+        return sorted(set(codes))
+
+    @model_validator(mode="after")
+    def _where(self) -> Self:
+        has_venue = self.venue_id is not None or self.venue is not None
+        if self.attendance != Attendance.online and not has_venue:
+            raise ValueError("an in-person or hybrid entry needs a venue")
+        if self.attendance != Attendance.in_person and not (self.online_url or self.online_phone):
+            raise ValueError("an online or hybrid entry needs an online link or phone number")
+        if self.types and self.kind != AssetKind.meeting:
+            raise ValueError("meeting type codes apply only to meetings")
+        return self
+
+
+class AssetUpdate(BaseModel):
+    """A partial update; `version` must match the stored one (optimistic locking)."""
+
+    version: int
+    name: str | None = Field(default=None, min_length=2, max_length=200)
+    description: str | None = None
+    status: AssetStatus | None = None
+    schedules: list[ScheduleCreate] | None = None
+    interests: list[str] | None = None
+    types: list[str] | None = None
+    last_verified_at: datetime | None = None
+
+
+class InterestPublic(BaseModel):
+    slug: str
+    name: str
+    domain: str
+    five_ways: str
+
+
+class SchedulePublic(BaseModel):
+    frequency: str
+    interval: int
+    weekdays: list[str]
+    nth_week: int | None
+    month_day: int | None
+    dates: list[date]
+    start_time: time
+    end_time: time | None
+    valid_from: date | None
+    valid_until: date | None
+    cancelled_dates: list[date]
+    notes: str | None
+    rrule: str | None
+    description: str
+
+
+class OccurrencePublic(BaseModel):
+    start: datetime
+    end: datetime
+    label: str
+
+
+class AssetPublic(BaseModel):
+    id: int
+    slug: str
+    url: str
+    kind: AssetKind
+    name: str
+    description: str | None
+    attendance: Attendance
+    online_url: str | None
+    online_phone: str | None
+    online_notes: str | None
+    fellowship: str | None
+    types: list[str]
+    audience: str
+    cost: str | None
+    public_phone: str | None
+    public_email: str | None
+    website: str | None
+    organisation: OrganisationPublic | None
+    venue: VenuePublic | None
+    schedules: list[SchedulePublic]
+    interests: list[InterestPublic]
+    last_verified_at: datetime | None
+    updated_at: datetime
+    next_occurrence: OccurrencePublic | None = None
+    distance_miles: float | None = None
+
+
+class AssetPage(BaseModel):
+    items: list[AssetPublic]
+    total: int
+    page: int
+    per_page: int
+    links: dict[str, str | None]

@@ -1,0 +1,154 @@
+"""Assets: create, upsert (forms, seeding and importers all come through here), get."""
+
+import hashlib
+import json
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, col
+
+from app.assets.models import Asset, AssetStatus, Interest, Schedule
+from app.assets.schemas import AssetCreate
+from app.core.errors import InvalidInputError, NotFoundError
+from app.core.text import slugify
+from app.mapping.history import record_revision
+from app.mapping.models import EntityType
+from app.organisations.service import save_organisation
+from app.venues.service import save_venue
+
+SNAPSHOT_FIELDS = (
+    "kind", "name", "slug", "description", "attendance", "online_url", "online_phone",
+    "online_notes", "fellowship", "audience", "cost", "public_phone", "public_email",
+    "website", "types", "status", "organisation_id", "venue_id", "private_contact",
+)  # fmt: skip
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(asset: Asset) -> dict[str, Any]:
+    """The asset as plain JSON, for revisions and checksums."""
+    data = {f: _jsonable(getattr(asset, f)) for f in SNAPSHOT_FIELDS}
+    data["interests"] = sorted(i.slug for i in asset.interests)
+    data["schedules"] = [
+        {k: _jsonable(v) for k, v in s.model_dump(exclude={"id", "asset_id"}).items()}
+        for s in asset.schedules
+    ]
+    return data
+
+
+def checksum(data: AssetCreate) -> str:
+    payload = data.model_dump(mode="json", exclude={"last_verified_at"})
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _interests(session: Session, slugs: list[str]) -> list[Interest]:
+    found = list(session.execute(select(Interest).where(col(Interest.slug).in_(slugs))).scalars())
+    missing = sorted(set(slugs) - {i.slug for i in found})
+    if missing:
+        raise InvalidInputError(f"unknown interests: {', '.join(missing)}", field="interests")
+    return found
+
+
+def _unique_slug(session: Session, base: str, asset_id: int | None) -> str:
+    slug, n = base, 1
+    while True:
+        other = session.execute(
+            select(col(Asset.id)).where(col(Asset.slug) == slug)
+        ).scalar_one_or_none()
+        if other is None or other == asset_id:
+            return slug
+        n += 1
+        slug = f"{base}-{n}"
+
+
+def _apply(session: Session, asset: Asset, data: AssetCreate) -> None:
+    fields = data.model_dump(
+        exclude={
+            "slug",
+            "organisation",
+            "venue",
+            "schedules",
+            "interests",
+            "organisation_id",
+            "venue_id",
+        }
+    )
+    for key, value in fields.items():
+        setattr(asset, key, value)
+    asset.organisation_id = (
+        save_organisation(session, data=data.organisation).id
+        if data.organisation
+        else data.organisation_id
+    )
+    asset.venue_id = save_venue(session, data=data.venue).id if data.venue else data.venue_id
+    asset.interests = _interests(session, data.interests)
+    asset.schedules = [Schedule(**s.model_dump()) for s in data.schedules]
+    asset.source_checksum = checksum(data)
+
+
+def create_asset(session: Session, *, data: AssetCreate, user_id: int | None = None) -> Asset:
+    asset = Asset(kind=data.kind, name=data.name, slug="")
+    asset.slug = _unique_slug(session, data.slug or slugify(data.name, 200), None)
+    _apply(session, asset, data)
+    session.add(asset)
+    session.flush()
+    record_revision(
+        session, entity_type=EntityType.asset, entity_id=_id(asset), action="create",
+        before=None, after=snapshot(asset), user_id=user_id, source=data.source,
+    )  # fmt: skip
+    return asset
+
+
+def upsert_asset(
+    session: Session, *, data: AssetCreate, user_id: int | None = None
+) -> tuple[Asset, str]:
+    """Create, update or skip by (source, external_id). Returns the asset and what happened:
+    "created", "updated" or "unchanged" (same checksum)."""
+    existing = None
+    if data.external_id:
+        existing = session.execute(
+            select(Asset)
+            .where(col(Asset.source) == data.source, col(Asset.external_id) == data.external_id)
+            .options(
+                selectinload(Asset.schedules),  # type: ignore[arg-type]
+                selectinload(Asset.interests),  # type: ignore[arg-type]
+            )
+        ).scalar_one_or_none()
+    if existing is None:
+        return create_asset(session, data=data, user_id=user_id), "created"
+    if existing.source_checksum == checksum(data):
+        return existing, "unchanged"
+    before = snapshot(existing)
+    _apply(session, existing, data)
+    existing.version += 1
+    existing.updated_at = func.now()
+    session.flush()
+    session.refresh(existing)
+    record_revision(
+        session, entity_type=EntityType.asset, entity_id=_id(existing), action="update",
+        before=before, after=snapshot(existing), user_id=user_id, source=data.source,
+    )  # fmt: skip
+    return existing, "updated"
+
+
+def get_asset(session: Session, *, asset_id: int, published_only: bool = True) -> Asset:
+    stmt = select(Asset).where(col(Asset.id) == asset_id)
+    if published_only:
+        stmt = stmt.where(col(Asset.status) == AssetStatus.published)
+    asset: Asset | None = session.execute(stmt).scalar_one_or_none()
+    if asset is None:
+        raise NotFoundError(f"no published entry with id {asset_id}")
+    return asset
+
+
+def _id(asset: Asset) -> int:
+    assert asset.id is not None, "flushed assets have ids"
+    return asset.id

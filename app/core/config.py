@@ -1,0 +1,61 @@
+"""One Settings object for the whole service, read from the environment (and `.env`)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/waymark"
+    db_pool_size: int = 10
+    secret_key: str = DEVELOPMENT_SECRET
+    base_url: str = "http://127.0.0.1:8000"
+
+    # Reference data (boundaries, postcodes) and published standards are read from here,
+    # never copied into the project. Relative paths are resolved against the project root.
+    reference_data_dir: Path = Path("../shared/data")
+    standards_dir: Path = Path("../shared/standards")
+
+    timezone: str = "Europe/London"
+    projected_srid: int = 27700
+
+    # Postcode lookup: offline tables always; postcodes.io only when switched on.
+    online_geocoding: bool = False
+    postcodes_io_url: str = "https://api.postcodes.io"
+    geocoding_timeout_s: float = 3.0
+
+    map_tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    default_radius_miles: float = 5.0
+    max_radius_miles: float = 50.0
+    max_per_page: int = 100
+
+    @model_validator(mode="after")
+    def _production_needs_secrets(self) -> "Settings":
+        if self.env == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("SECRET_KEY must be set when ENV=production")
+        return self
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
+
+    @property
+    def reference_data_path(self) -> Path:
+        return self.resolve(self.reference_data_dir)
+
+    @property
+    def standards_path(self) -> Path:
+        return self.resolve(self.standards_dir)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,102 @@
+"""All geometry conversion (GeoJSON, shapely, WKB/EWKT) lives here, at the edge."""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from geoalchemy2.elements import WKBElement, WKTElement
+from geoalchemy2.shape import from_shape, to_shape
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
+from shapely.ops import unary_union
+from shapely.validation import make_valid
+from sqlalchemy import func
+
+SRID_WGS84 = 4326
+METRES_PER_MILE = 1609.344
+
+_LATLON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class LatLon:
+    latitude: float
+    longitude: float
+
+
+def miles_to_metres(miles: float) -> float:
+    return miles * METRES_PER_MILE
+
+
+def metres_to_miles(metres: float) -> float:
+    return metres / METRES_PER_MILE
+
+
+def parse_latlon(text: str) -> LatLon | None:
+    """'52.5046,-2.0089' → LatLon; None when the text is not a coordinate pair.
+
+    Raises ValueError for a pair that is out of range."""
+    match = _LATLON.match(text)
+    if not match:
+        return None
+    lat, lon = float(match.group(1)), float(match.group(2))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"{text!r} is not a valid latitude,longitude pair")
+    return LatLon(lat, lon)
+
+
+def point_element(point: LatLon) -> WKTElement:
+    """A bindable 4326 point (works for geometry and geography columns)."""
+    return WKTElement(f"POINT({point.longitude} {point.latitude})", srid=SRID_WGS84)
+
+
+def latlon_of(element: WKBElement | WKTElement) -> LatLon:
+    geom = to_shape(element)
+    return LatLon(latitude=geom.y, longitude=geom.x)
+
+
+def multipolygon_from_geojson(geometries: list[dict[str, Any]]) -> MultiPolygon:
+    """Union GeoJSON (Multi)Polygons into one valid MultiPolygon (a town from its wards)."""
+    shapes = [make_valid(shape(g)) for g in geometries]
+    merged = unary_union(shapes)
+    polygons = _polygons(merged)
+    if not polygons:
+        raise ValueError("no polygon in the given geometries")
+    return MultiPolygon(polygons)
+
+
+def _polygons(geom: Any) -> list[Polygon]:
+    if isinstance(geom, Polygon):
+        return [geom]
+    if isinstance(geom, MultiPolygon):
+        return list(geom.geoms)
+    if hasattr(geom, "geoms"):  # GeometryCollection after make_valid
+        return [p for g in geom.geoms for p in _polygons(g)]
+    return []
+
+
+def multipolygon_element(geom: MultiPolygon) -> WKBElement:
+    return from_shape(geom, srid=SRID_WGS84)
+
+
+def geojson_of(element: WKBElement | WKTElement) -> dict[str, Any]:
+    return dict(mapping(to_shape(element)))
+
+
+def bbox_of(element: WKBElement | WKTElement) -> list[float]:
+    """[west, south, east, north] as in RFC 7946."""
+    return [round(v, 6) for v in to_shape(element).bounds]
+
+
+def point_feature(point: LatLon, properties: dict[str, Any], feature_id: Any) -> dict[str, Any]:
+    """An RFC 7946 Feature (lon, lat order)."""
+    return {
+        "type": "Feature",
+        "id": feature_id,
+        "geometry": mapping(Point(point.longitude, point.latitude)),
+        "properties": properties,
+    }
+
+
+def geography_point(point: LatLon) -> Any:
+    """A SQL geography point expression, for distance and radius tests on geography columns."""
+    return func.ST_GeogFromText(f"SRID={SRID_WGS84};POINT({point.longitude} {point.latitude})")

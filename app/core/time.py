@@ -1,0 +1,211 @@
+"""Schedules → occurrences, in Europe/London wall-clock time.
+
+Occurrences are generated as naive local date-times by dateutil's rrule and only then given
+the zone, so a 19:00 meeting stays 19:00 on both sides of a clock change."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from dateutil import rrule
+
+# An interval > 1 needs a fixed phase; when a schedule gives no valid_from we count from here.
+EVERY_N_WEEKS_EPOCH = date(2024, 1, 1)
+DEFAULT_DURATION = timedelta(hours=1)
+RRULE_DAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
+
+
+class Weekday(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+
+DAY_CODES = tuple(d.value for d in Weekday)  # index = Python's weekday(): 0 = Monday
+
+
+class Frequency(StrEnum):
+    weekly = "weekly"  # every `interval` weeks on `weekdays`
+    monthly_nth = "monthly_nth"  # the nth (or last, -1) `weekdays[0]` of the month
+    monthly_day = "monthly_day"  # day `month_day` of every month
+    once = "once"  # the one-off `dates`
+
+
+class TimeBand(StrEnum):
+    morning = "morning"  # 05:00–11:59
+    afternoon = "afternoon"  # 12:00–16:59
+    evening = "evening"  # 17:00–20:59
+    night = "night"  # 21:00–04:59
+
+
+# (start inclusive, end exclusive); night wraps past midnight.
+BAND_BOUNDS: dict[TimeBand, tuple[time, time]] = {
+    TimeBand.morning: (time(5), time(12)),
+    TimeBand.afternoon: (time(12), time(17)),
+    TimeBand.evening: (time(17), time(21)),
+    TimeBand.night: (time(21), time(5)),
+}
+
+
+class ScheduleLike(Protocol):
+    frequency: Frequency
+    interval: int
+    weekdays: list[int]
+    nth_week: int | None
+    month_day: int | None
+    dates: list[date]
+    start_time: time
+    end_time: time | None
+    valid_from: date | None
+    valid_until: date | None
+    cancelled_dates: list[date]
+
+
+@dataclass(frozen=True, order=True)
+class Occurrence:
+    start: datetime
+    end: datetime
+
+
+@lru_cache
+def zone(name: str = "Europe/London") -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_now(tz: ZoneInfo | None = None) -> datetime:
+    return datetime.now(tz or zone())
+
+
+def time_band(t: time) -> TimeBand:
+    for band, (lo, hi) in BAND_BOUNDS.items():
+        if (lo <= t < hi) if lo < hi else (t >= lo or t < hi):
+            return band
+    raise AssertionError("bands cover the whole day")  # pragma: no cover
+
+
+def _rule(s: ScheduleLike, dtstart: datetime) -> rrule.rrule | None:
+    until = datetime.combine(s.valid_until, time.max) if s.valid_until else None
+    days = [RRULE_DAYS[d] for d in sorted(set(s.weekdays))]
+    if s.frequency == "weekly":
+        if not days:
+            return None
+        return rrule.rrule(
+            rrule.WEEKLY, interval=s.interval, byweekday=days, dtstart=dtstart, until=until
+        )
+    if s.frequency == "monthly_nth":
+        if not days or not s.nth_week:
+            return None
+        byday = [d(s.nth_week) for d in days]
+        return rrule.rrule(
+            rrule.MONTHLY, interval=s.interval, byweekday=byday, dtstart=dtstart, until=until
+        )
+    if s.frequency == "monthly_day":
+        if not s.month_day:
+            return None
+        return rrule.rrule(
+            rrule.MONTHLY, interval=s.interval, bymonthday=s.month_day, dtstart=dtstart, until=until
+        )
+    return None
+
+
+def _dtstart(s: ScheduleLike, window_start: date) -> datetime:
+    if s.interval > 1:
+        anchor = s.valid_from or EVERY_N_WEEKS_EPOCH
+        if s.frequency == "weekly":
+            # rrule counts weeks from dtstart's week: anchor on that week's Monday.
+            anchor -= timedelta(days=anchor.weekday())
+        elif s.frequency != "once":
+            anchor = anchor.replace(day=1)
+        return datetime.combine(anchor, s.start_time)
+    first = max(window_start - timedelta(days=1), s.valid_from or date.min)
+    if s.frequency != "weekly":
+        first = first.replace(day=1)
+    return datetime.combine(first, s.start_time)
+
+
+def _duration(s: ScheduleLike) -> timedelta:
+    if s.end_time is None:
+        return DEFAULT_DURATION
+    start = datetime.combine(date(2000, 1, 1), s.start_time)
+    end = datetime.combine(date(2000, 1, 1), s.end_time)
+    if end <= start:  # runs past midnight
+        end += timedelta(days=1)
+    return end - start
+
+
+def _local_starts(s: ScheduleLike, lo: datetime, hi: datetime) -> list[datetime]:
+    """Naive local start times in [lo, hi]."""
+    cancelled = set(s.cancelled_dates)
+    if s.frequency == "once":
+        starts = [datetime.combine(d, s.start_time) for d in s.dates]
+        starts = [dt for dt in starts if lo <= dt <= hi]
+    else:
+        rule = _rule(s, _dtstart(s, lo.date()))
+        starts = rule.between(lo, hi, inc=True) if rule else []
+    return sorted(
+        dt
+        for dt in starts
+        if dt.date() not in cancelled
+        and (s.valid_from is None or dt.date() >= s.valid_from)
+        and (s.valid_until is None or dt.date() <= s.valid_until)
+    )
+
+
+def occurrences(
+    schedules: Iterable[ScheduleLike], start: datetime, end: datetime, tz: ZoneInfo | None = None
+) -> list[Occurrence]:
+    """Every occurrence starting in [start, end), sorted, without duplicates."""
+    tz = tz or zone()
+    lo = start.astimezone(tz).replace(tzinfo=None)
+    hi = end.astimezone(tz).replace(tzinfo=None)
+    found: set[Occurrence] = set()
+    for s in schedules:
+        length = _duration(s)
+        for naive in _local_starts(s, lo, hi):
+            begins = naive.replace(tzinfo=tz)
+            if start <= begins < end:
+                found.add(Occurrence(begins, (naive + length).replace(tzinfo=tz)))
+    return sorted(found)
+
+
+def next_occurrence(
+    schedules: Sequence[ScheduleLike], after: datetime, horizon_days: int = 400
+) -> Occurrence | None:
+    """The first occurrence that has not finished by `after` (one in progress counts)."""
+    for days in (8, 40, horizon_days):
+        window = occurrences(schedules, after - timedelta(days=1), after + timedelta(days=days))
+        upcoming = [o for o in window if o.end > after]
+        if upcoming:
+            return upcoming[0]
+    return None
+
+
+def happening_now(schedules: Sequence[ScheduleLike], now: datetime) -> bool:
+    occ = next_occurrence(schedules, now, horizon_days=1)
+    return occ is not None and occ.start <= now < occ.end
+
+
+def day_window(day: date, tz: ZoneInfo | None = None) -> tuple[datetime, datetime]:
+    """Start and end of a local calendar day (23 or 25 hours long on clock-change days)."""
+    tz = tz or zone()
+    return (
+        datetime.combine(day, time(), tzinfo=tz),
+        datetime.combine(day + timedelta(days=1), time(), tzinfo=tz),
+    )
+
+
+def rrule_text(s: ScheduleLike) -> str | None:
+    """The schedule as an RFC 5545 RRULE value (None for one-off dates)."""
+    rule = _rule(s, datetime.combine(s.valid_from or EVERY_N_WEEKS_EPOCH, s.start_time))
+    if rule is None:
+        return None
+    text = str(rule).splitlines()[-1]
+    return text.removeprefix("RRULE:")

@@ -1,0 +1,23 @@
+"""Every table model, imported once so metadata (Alembic, tests) sees them all."""
+
+from app.accounts.models import User
+from app.assets.models import Asset, AssetInterest, Interest, Schedule
+from app.geocoding.models import Postcode
+from app.mapping.models import Revision, Suggestion
+from app.organisations.models import Organisation
+from app.places.models import Place
+from app.venues.models import Venue
+
+__all__ = [
+    "Asset",
+    "AssetInterest",
+    "Interest",
+    "Organisation",
+    "Place",
+    "Postcode",
+    "Revision",
+    "Schedule",
+    "Suggestion",
+    "User",
+    "Venue",
+]

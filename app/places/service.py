@@ -1,0 +1,148 @@
+"""Places: loading boundaries, finding the town a point lies in, listing."""
+
+import csv
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlmodel import Session, col
+
+from app.assets.models import Asset, AssetStatus
+from app.core.errors import NotFoundError
+from app.core.geo import LatLon, multipolygon_element, multipolygon_from_geojson, point_element
+from app.core.text import slugify
+from app.places.models import Place, PlaceKind
+from app.venues.models import Venue
+
+
+@dataclass(frozen=True)
+class PlaceSpec:
+    name: str
+    kind: PlaceKind
+    geometries: list[dict[str, Any]]
+
+
+def read_features(path: Path) -> list[dict[str, Any]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("type") != "FeatureCollection":
+        raise ValueError(f"{path} is not a GeoJSON FeatureCollection")
+    features: list[dict[str, Any]] = data["features"]
+    return features
+
+
+def group_features(
+    features: list[dict[str, Any]], *, code_property: str, groups: dict[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Features grouped by the place their code belongs to (wards → towns)."""
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for feature in features:
+        code = feature["properties"].get(code_property)
+        if code in groups:
+            grouped[groups[code]].append(feature["geometry"])
+    return dict(grouped)
+
+
+def read_group_csv(path: Path, *, code_column: str, group_column: str) -> dict[str, str]:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        return {row[code_column]: row[group_column] for row in csv.DictReader(fh)}
+
+
+def upsert_place(session: Session, *, spec: PlaceSpec, parent: Place | None = None) -> Place:
+    slug = slugify(spec.name)
+    place: Place | None = session.execute(
+        select(Place).where(col(Place.slug) == slug)
+    ).scalar_one_or_none()
+    boundary = multipolygon_element(multipolygon_from_geojson(spec.geometries))
+    if place is None:
+        place = Place(slug=slug, name=spec.name, kind=spec.kind, boundary=boundary)
+        session.add(place)
+    else:
+        place.name, place.kind, place.boundary = spec.name, spec.kind, boundary
+    place.parent_id = parent.id if parent else None
+    session.flush()
+    return place
+
+
+def load_places(
+    session: Session,
+    *,
+    path: Path,
+    kind: PlaceKind,
+    name_property: str | None = None,
+    groups: dict[str, str] | None = None,
+    code_property: str | None = None,
+    parent_name: str | None = None,
+) -> list[Place]:
+    """Load places from GeoJSON: one per feature (named by `name_property`), or one per group
+    of features when `groups` maps a feature code to a place name. With `parent_name`, the
+    union of all loaded features also becomes the parent (a borough over its towns)."""
+    features = read_features(path)
+    parent = None
+    if parent_name:
+        spec = PlaceSpec(parent_name, PlaceKind.borough, [f["geometry"] for f in features])
+        parent = upsert_place(session, spec=spec)
+    if groups is not None:
+        grouped = group_features(features, code_property=code_property or "", groups=groups)
+        specs = [PlaceSpec(name, kind, geoms) for name, geoms in sorted(grouped.items())]
+    else:
+        specs = [
+            PlaceSpec(f["properties"][name_property or "name"], kind, [f["geometry"]])
+            for f in features
+        ]
+    places = [upsert_place(session, spec=s, parent=parent) for s in specs]
+    assign_venue_towns(session)
+    return places
+
+
+def town_containing(session: Session, *, point: LatLon) -> Place | None:
+    return session.execute(
+        select(Place)
+        .where(
+            col(Place.kind) == PlaceKind.town,
+            func.ST_Covers(col(Place.boundary), point_element(point)),
+        )
+        .order_by(col(Place.id))
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def assign_venue_towns(session: Session) -> None:
+    """Recompute every venue's town (after boundaries change)."""
+    session.execute(
+        text(
+            "UPDATE venue v SET town_id = (SELECT p.id FROM place p WHERE p.kind = 'town' "
+            "AND ST_Covers(p.boundary, v.location::geometry) ORDER BY p.id LIMIT 1)"
+        )
+    )
+    session.flush()
+
+
+def list_places(session: Session, *, kind: PlaceKind | None = None) -> list[tuple[Place, int]]:
+    """Places with the number of published assets in each (towns by venue.town_id)."""
+    counts = (
+        select(col(Venue.town_id), func.count(col(Asset.id)).label("n"))
+        .join(Asset, col(Asset.venue_id) == col(Venue.id))
+        .where(col(Asset.status) == AssetStatus.published)
+        .group_by(col(Venue.town_id))
+        .subquery()
+    )
+    stmt = select(Place, func.coalesce(counts.c.n, 0)).outerjoin(
+        counts,
+        counts.c.town_id == col(Place.id),
+    )
+    if kind:
+        stmt = stmt.where(col(Place.kind) == kind)
+    rows = session.execute(stmt.order_by(col(Place.kind), col(Place.name))).all()
+    return [(place, int(n)) for place, n in rows]
+
+
+def get_place(session: Session, *, slug: str) -> Place:
+    place: Place | None = session.execute(
+        select(Place).where(col(Place.slug) == slug)
+    ).scalar_one_or_none()
+    if place is None:
+        raise NotFoundError(f"no place with slug {slug!r}")
+    return place

@@ -1,0 +1,124 @@
+"""Search benchmark (not a test): N synthetic assets over England, the common search shapes
+run through the service, p50/p95/p99 printed and written to bench/results/latest.json.
+
+    python -m bench.search [--n 100000] [--repeat 50]
+
+Uses its own database (`<name>_bench` beside DATABASE_URL's), migrated and seeded with places."""
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy import make_url, text
+
+from app.core.config import Settings
+
+QUERIES: dict[str, dict[str, Any]] = {
+    "near B69 3DE 5 mi + kind=meeting": {"near": "B69 3DE", "radius": 5, "kind": ["meeting"]},
+    "near city centre 5 mi, 20 by distance": {"near": "52.4862,-1.8904", "radius": 5},
+    "town + day + time band": {"town": "oldbury", "day": ["fri"], "time": "evening"},
+    "when=today near B69, 3 mi": {"near": "B69", "radius": 3, "when": "today"},
+    "full text q=garden": {"q": "garden"},
+    "combined worst: London 10 mi, kind, day, time, access, q, sort=next": {
+        "near": "51.5074,-0.1278",
+        "radius": 10,
+        "kind": ["meeting", "club"],
+        "day": ["mon", "tue"],
+        "time": "evening",
+        "access": ["step_free"],
+        "q": "recovery",
+        "sort": "next",
+    },
+}
+
+
+def _bench_url() -> str:
+    url = make_url(os.environ.get("DATABASE_URL") or Settings().database_url)
+    return url.set(database=f"{url.database}_bench").render_as_string(hide_password=False)
+
+
+def _prepare(url: str, n: int) -> None:
+    sa_url = make_url(url)
+    admin = sa_url.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+        if not c.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (sa_url.database,)
+        ).fetchone():
+            c.execute(f'CREATE DATABASE "{sa_url.database}"')
+    os.environ["DATABASE_URL"] = url
+    from app.core.config import get_settings
+    from app.core.db import get_engine
+
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    from app.core.migrations import upgrade
+
+    upgrade(url)
+    from sqlmodel import Session
+
+    from app.seed import seed_all
+
+    with Session(get_engine()) as session:
+        seed_all(session, demo=False)
+        have = session.execute(text("SELECT count(*) FROM asset WHERE source = 'bench'")).scalar()
+        session.commit()
+    if have != n:
+        from bench.synthetic import load
+
+        started = time.perf_counter()
+        with psycopg.connect(
+            sa_url.set(drivername="postgresql").render_as_string(hide_password=False)
+        ) as conn:
+            load(conn, n)
+        print(f"loaded {n} synthetic assets in {time.perf_counter() - started:.1f} s")
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    q = statistics.quantiles(samples, n=100, method="inclusive")
+    return {"p50": q[49], "p95": q[94], "p99": q[98], "mean": statistics.fmean(samples)}
+
+
+def run(n: int, repeat: int) -> dict[str, Any]:
+    _prepare(_bench_url(), n)
+    from sqlmodel import Session
+
+    from app.assets.search import SearchParams, search_assets
+    from app.core.db import get_engine
+
+    results: dict[str, Any] = {"n": n, "repeat": repeat, "queries": {}}
+    with Session(get_engine()) as session:
+        for label, params in QUERIES.items():
+            search = SearchParams.model_validate(params)
+            search_assets(session, params=search)  # warm the connection and caches
+            samples = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                result = search_assets(session, params=search)
+                samples.append((time.perf_counter() - started) * 1000)
+            results["queries"][label] = {**_percentiles(samples), "total": result.total}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+    results = run(args.n, args.repeat)
+    print(f"\nsearch_assets over {args.n:,} synthetic assets, {args.repeat} runs each (ms)")
+    print(f"{'query':<70} {'p50':>7} {'p95':>7} {'p99':>7} {'hits':>7}")
+    for label, r in results["queries"].items():
+        print(f"{label:<70} {r['p50']:7.1f} {r['p95']:7.1f} {r['p99']:7.1f} {r['total']:7d}")
+    out = Path(__file__).parent / "results" / "latest.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"\nwritten {out}")
+
+
+if __name__ == "__main__":
+    main()

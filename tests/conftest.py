@@ -1,0 +1,83 @@
+"""Real PostgreSQL + PostGIS: a test database migrated and seeded once per run; each test runs
+inside a transaction that is rolled back."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+
+from app.core.config import Settings
+
+
+def _test_database_url() -> str:
+    explicit = os.environ.get("TEST_DATABASE_URL")
+    if explicit:
+        return explicit
+    url = make_url(Settings().database_url)
+    return url.set(database=f"{url.database}_test").render_as_string(hide_password=False)
+
+
+def _ensure_database(url: str) -> None:
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        ).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+TEST_DATABASE_URL = _test_database_url()
+os.environ["DATABASE_URL"] = TEST_DATABASE_URL
+os.environ["ENV"] = "test"
+
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from app.core.config import get_settings  # noqa: E402
+from app.core.db import get_engine, get_session  # noqa: E402
+from app.core.migrations import upgrade  # noqa: E402
+from app.main import create_app  # noqa: E402
+
+get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    _ensure_database(TEST_DATABASE_URL)
+    upgrade(TEST_DATABASE_URL)
+    from app.seed import seed_all
+
+    engine = get_engine()
+    with Session(engine) as session:
+        seed_all(session)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    connection = engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    yield session
+    session.close()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    app = create_app()
+
+    def _session() -> Iterator[Session]:
+        yield session
+        session.commit()  # releases a savepoint; the outer transaction still rolls back
+
+    app.dependency_overrides[get_session] = _session
+    with TestClient(app) as test_client:
+        yield test_client
