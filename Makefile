@@ -6,6 +6,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# Without DATABASE_URL, a project-local cluster (scripts/db.sh) is started and used.
+ifdef DATABASE_URL
+DB_UP := @echo "[db] DATABASE_URL is set: using that server"
+else
+export DATABASE_URL := $(shell bash scripts/db.sh url)
+DB_UP := bash scripts/db.sh up
+endif
+
 .PHONY: run test setup db migrate seed lint typecheck pytest stop bench clean
 
 $(VENV)/.installed: pyproject.toml
@@ -17,7 +25,7 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 db: setup
-	bash scripts/db.sh up
+	$(DB_UP)
 
 migrate: db
 	$(BIN)/waymark db upgrade

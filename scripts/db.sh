@@ -3,7 +3,7 @@
 #   scripts/db.sh up     install PostGIS if missing, init a project-local cluster, start it, create DBs
 #   scripts/db.sh stop   stop the project-local cluster
 #   scripts/db.sh url    print the DATABASE_URL of the local cluster
-# With DATABASE_URL set, `up` does nothing: that server is used as it is.
+# The Makefile skips `up` when DATABASE_URL is set: that server is used as it is.
 set -euo pipefail
 
 PORT="${WAYMARK_PGPORT:-54329}"
@@ -56,10 +56,6 @@ ensure_db() {
 }
 
 up() {
-  if [ -n "${DATABASE_URL:-}" ]; then
-    log "DATABASE_URL is set: using that server"
-    return 0
-  fi
   ensure_packages
   local dir; dir="$(data_dir)"
   if [ ! -f "$dir/PG_VERSION" ]; then
