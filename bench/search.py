@@ -87,7 +87,8 @@ def run(n: int, repeat: int) -> dict[str, Any]:
     _prepare(_bench_url(), n)
     from sqlmodel import Session
 
-    from app.assets.search import SearchParams, search_assets
+    from app.assets.search import search_assets
+    from app.assets.search_params import SearchParams
     from app.core.db import get_engine
 
     results: dict[str, Any] = {"n": n, "repeat": repeat, "queries": {}}

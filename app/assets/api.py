@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from app.assets.present import asset_feature, asset_public
 from app.assets.schemas import AssetPage, AssetPublic
-from app.assets.search import AssetHit, SearchParams, SearchResult, search_assets, town_names
+from app.assets.search import AssetHit, SearchResult, search_assets, town_names
+from app.assets.search_params import SearchParams
 from app.assets.service import get_asset
 from app.core.db import get_session
 from app.core.time import local_now, next_occurrence

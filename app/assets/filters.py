@@ -1,0 +1,92 @@
+"""SQL conditions for each search filter (the WHERE clause of the one search)."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
+from sqlmodel import Session, col
+
+from app.assets.models import Asset, AssetInterest, Attendance, Interest, Schedule
+from app.assets.search_params import SearchParams, When
+from app.core.errors import InvalidInputError, NotFoundError
+from app.core.time import BAND_BOUNDS, DAY_CODES, TimeBand
+from app.places.models import Place
+from app.places.service import get_place
+from app.venues.models import Venue
+
+
+def schedule_matches(days: list[int] | None, band: TimeBand | None, today: date) -> Any:
+    """EXISTS a current schedule on one of `days` starting in `band` (either may be None)."""
+    conds: list[ColumnElement[bool]] = [
+        col(Schedule.asset_id) == col(Asset.id),
+        or_(col(Schedule.valid_until).is_(None), col(Schedule.valid_until) >= today),
+    ]
+    if days is not None:
+        one_off = text(
+            "EXISTS (SELECT 1 FROM unnest(schedule.dates) AS d "
+            "WHERE d >= :today AND extract(isodow FROM d)::int - 1 = ANY(:days))"
+        ).bindparams(today=today, days=days)
+        conds.append(
+            or_(
+                and_(
+                    col(Schedule.frequency).in_(["weekly", "monthly_nth"]),
+                    col(Schedule.weekdays).op("&&")(days),
+                ),
+                # any day of the month falls on every weekday sooner or later
+                col(Schedule.frequency) == "monthly_day",
+                and_(col(Schedule.frequency) == "once", one_off),
+            )
+        )
+    if band is not None:
+        lo, hi = BAND_BOUNDS[band]
+        start = col(Schedule.start_time)
+        conds.append(and_(start >= lo, start < hi) if lo < hi else or_(start >= lo, start < hi))
+    return exists().where(*conds)
+
+
+def resolve_town(session: Session, slug: str) -> Place:
+    try:
+        return get_place(session, slug=slug)
+    except NotFoundError as exc:
+        raise InvalidInputError(exc.message, field="town") from exc
+
+
+def filter_conditions(session: Session, p: SearchParams, now: datetime) -> list[Any]:
+    """Every filter except `near` (which also orders and measures) as SQL conditions."""
+    today = now.date()
+    where: list[Any] = []
+    if p.town:
+        where.append(col(Venue.town_id) == resolve_town(session, p.town).id)
+    if p.kind:
+        where.append(col(Asset.kind).in_(p.kind))
+    if p.interest:
+        where.append(
+            col(Asset.id).in_(
+                select(col(AssetInterest.asset_id))
+                .join(Interest, col(Interest.id) == col(AssetInterest.interest_id))
+                .where(col(Interest.slug).in_(p.interest))
+            )
+        )
+    if p.day or p.time:
+        days = [DAY_CODES.index(d.value) for d in p.day] if p.day else None
+        where.append(schedule_matches(days, p.time, today))
+    if p.when in (When.now, When.today):
+        yesterday = (today - timedelta(days=1)).weekday()
+        where.append(schedule_matches([today.weekday(), yesterday], None, today))
+    elif p.when == When.week:
+        where.append(schedule_matches(None, None, today))
+    if p.mode == Attendance.hybrid:
+        where.append(col(Asset.attendance) == Attendance.hybrid)
+    elif p.mode:
+        where.append(col(Asset.attendance).in_([p.mode, Attendance.hybrid]))
+    if p.access:
+        where.append(col(Venue.accessibility).contains([a.value for a in p.access]))
+    if p.audience:
+        where.append(col(Asset.audience) == p.audience)
+    if p.type:
+        where.append(col(Asset.types).contains([p.type]))
+    if p.fellowship:
+        where.append(func.lower(col(Asset.fellowship)) == p.fellowship.lower())
+    if p.q and p.q.strip():
+        where.append(col(Asset.search_vector).op("@@")(func.websearch_to_tsquery("english", p.q)))
+    return where
