@@ -1,11 +1,28 @@
-"""Application factory."""
+"""Application factory: routers, static files, error pages."""
 
 from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from app.assets.api import router as assets_router
+from app.assets.pages import router as search_pages_router
+from app.core.config import PROJECT_ROOT
 from app.core.errors import install_error_handlers
 from app.health import router as health_router
+from app.home import router as home_router
 from app.places.api import router as places_router
+
+STATIC_MAX_AGE = 86400
+
+
+class CachedStaticFiles(StaticFiles):
+    """Static files with a day of browser caching (Leaflet, CSS, JS change rarely)."""
+
+    async def get_response(self, path: str, scope: Scope):  # type: ignore[no-untyped-def]
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
+        return response
 
 
 def create_app() -> FastAPI:
@@ -15,9 +32,11 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     install_error_handlers(app)
-    app.include_router(health_router)
-    app.include_router(places_router)
-    app.include_router(assets_router)
+    app.mount(
+        "/static", CachedStaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static"
+    )
+    for router in (health_router, places_router, assets_router, home_router, search_pages_router):
+        app.include_router(router)
     return app
 
 

@@ -3,7 +3,7 @@
 from app.accounts.models import User
 from app.assets.models import Asset, AssetInterest, Interest, Schedule
 from app.geocoding.models import Postcode
-from app.mapping.models import Revision, Suggestion
+from app.mapping.models import EmptySearch, Revision, Suggestion
 from app.organisations.models import Organisation
 from app.places.models import Place
 from app.venues.models import Venue
@@ -11,6 +11,7 @@ from app.venues.models import Venue
 __all__ = [
     "Asset",
     "AssetInterest",
+    "EmptySearch",
     "Interest",
     "Organisation",
     "Place",

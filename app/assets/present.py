@@ -14,7 +14,7 @@ from app.assets.search import AssetHit
 from app.core.config import get_settings
 from app.core.geo import LatLon, latlon_of, point_feature
 from app.core.time import DAY_CODES, rrule_text
-from app.core.timewords import describe_schedule, occurrence_label
+from app.core.timewords import describe_schedule, is_just_started, occurrence_label
 from app.organisations.models import OrganisationPublic
 from app.venues.models import AccessFeature, VenuePublic
 
@@ -88,7 +88,10 @@ def asset_public(hit: AssetHit, towns: dict[int, tuple[str, str]], now: datetime
         interests=[InterestPublic(**i.model_dump()) for i in asset.interests],
         next_occurrence=(
             OccurrencePublic(
-                start=hit.next.start, end=hit.next.end, label=occurrence_label(hit.next, now)
+                start=hit.next.start,
+                end=hit.next.end,
+                label=occurrence_label(hit.next, now),
+                now=is_just_started(hit.next, now),
             )
             if hit.next
             else None
@@ -105,3 +108,18 @@ def asset_feature(public: AssetPublic) -> dict[str, Any]:
         return {"type": "Feature", "id": public.id, "geometry": None, "properties": properties}
     point = LatLon(public.venue.latitude, public.venue.longitude)
     return point_feature(point, properties, public.id)
+
+
+def map_points(items: list[AssetPublic]) -> list[dict[str, Any]]:
+    """Markers for the results map (text only; the script inserts it as text, not HTML)."""
+    return [
+        {
+            "lat": i.venue.latitude,
+            "lon": i.venue.longitude,
+            "name": i.name,
+            "url": f"/assets/{i.id}",
+            "when": i.next_occurrence.label if i.next_occurrence else "",
+        }
+        for i in items
+        if i.venue is not None
+    ]

@@ -104,7 +104,10 @@ class SchedulePublic(BaseModel):
 class OccurrencePublic(BaseModel):
     start: datetime
     end: datetime
-    label: str
+    label: str = Field(
+        description='In words: "Tonight 19:00", "Starts in 20 min", "Thu 4 Dec 10:30".'
+    )
+    now: bool = Field(False, description="Started within the last hour and not yet ended.")
 
 
 class AssetPublic(BaseModel):

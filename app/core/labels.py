@@ -55,11 +55,11 @@ DOMAIN_LABELS = {
 # Short symbols for listings and print; always shown beside their text.
 ACCESS_SYMBOLS: dict[AccessFeature, str] = {
     AccessFeature.step_free: "♿",
-    AccessFeature.accessible_toilet: "🚻",
-    AccessFeature.hearing_loop: "🦻",
-    AccessFeature.parking: "🅿",
-    AccessFeature.quiet_room: "🤫",
-    AccessFeature.public_transport: "🚌",
+    AccessFeature.accessible_toilet: "WC",
+    AccessFeature.hearing_loop: "T",
+    AccessFeature.parking: "P",
+    AccessFeature.quiet_room: "Q",
+    AccessFeature.public_transport: "Bus",
 }
 FELLOWSHIP_NAMES = {
     "AA": "Alcoholics Anonymous",

@@ -39,11 +39,23 @@ def describe_schedule(s: ScheduleLike) -> str:
     return f"{text}, {_times(s)}"
 
 
+SOON = timedelta(hours=1)
+
+
+def is_just_started(occ: Occurrence, now: datetime) -> bool:
+    """The happening-now badge: started within the last hour and not ended."""
+    return occ.start <= now < occ.end and now - occ.start <= SOON
+
+
 def occurrence_label(occ: Occurrence, now: datetime) -> str:
-    """'Now, until 20:00', 'Tonight 19:00', 'Today 10:30', 'Tomorrow 19:00', 'Thu 4 Dec 10:30'."""
+    """'Now, until 20:00', 'Starts in 20 min', 'Tonight 19:00', 'Today 10:30', 'Tomorrow 19:00',
+    'Thu 4 Dec 10:30'."""
     start = occ.start.astimezone(now.tzinfo)
     if start <= now < occ.end:
         return f"Now, until {hhmm(occ.end.astimezone(now.tzinfo).time())}"
+    if start - now <= SOON:
+        minutes = max(1, round((start - now).total_seconds() / 60))
+        return f"Starts in {minutes} min ({hhmm(start.time())})"
     if start.date() == now.date():
         word = "Tonight" if start.hour >= 17 else "Today"
         return f"{word} {hhmm(start.time())}"

@@ -58,3 +58,17 @@ class Suggestion(Timestamped, table=True):
     )
     handled_by_id: int | None = Field(default=None, foreign_key="user.id")
     reason: str | None = Field(default=None, max_length=2000)
+
+
+class EmptySearch(SQLModel, table=True):
+    """A public search that found nothing: unmet demand for mappers. No personal data: the
+    place is kept only as an outcode or town, never a full postcode or coordinates."""
+
+    __tablename__ = "empty_search"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False, index=True
+    )
+    area: str | None = Field(default=None, max_length=80, index=True)
+    filters: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)

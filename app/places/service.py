@@ -146,3 +146,15 @@ def get_place(session: Session, *, slug: str) -> Place:
     if place is None:
         raise NotFoundError(f"no place with slug {slug!r}")
     return place
+
+
+def nearest_towns(session: Session, *, point: LatLon, limit: int = 3) -> list[Place]:
+    """Towns ordered by distance from a point (0 for the town it lies in)."""
+    return list(
+        session.execute(
+            select(Place)
+            .where(col(Place.kind) == PlaceKind.town)
+            .order_by(func.ST_Distance(col(Place.boundary), point_element(point)))
+            .limit(limit)
+        ).scalars()
+    )

@@ -1,0 +1,127 @@
+"""Public HTML pages for searching (thin: parse → search → render)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from app.assets.interests import interests_by_five_ways
+from app.assets.meeting_types import meeting_types
+from app.assets.models import AssetKind
+from app.assets.present import asset_public, map_points
+from app.assets.search import SearchResult, search_assets
+from app.assets.search_form import SearchForm, parse_search_form, query_string
+from app.core.db import get_session
+from app.core.errors import InvalidInputError
+from app.core.labels import AUDIENCE_LABELS, WHEN_LABELS
+from app.core.templating import templates
+from app.geocoding.service import locate
+from app.mapping.demand import record_empty_search
+from app.places.models import PlaceKind
+from app.places.service import list_places, nearest_towns
+
+router = APIRouter(include_in_schema=False)
+SessionDep = Annotated[Session, Depends(get_session)]
+FORM_TYPE_CODES = ("O", "C", "BE", "SP", "D", "ST", "B", "LIT", "W", "M", "LGBTQ", "Y", "X")
+
+
+def form_context(session: Session, request: Request, form: SearchForm) -> dict[str, Any]:
+    """What the search form needs: towns, interests, codes and what was typed."""
+    types = meeting_types()
+    return {
+        "form": request.query_params,
+        "errors": form.errors,
+        "towns": [p for p, _ in list_places(session, kind=PlaceKind.town)],
+        "interest_groups": interests_by_five_ways(session),
+        "meeting_types": [(c, f"{types[c]} ({c})") for c in FORM_TYPE_CODES if c in types],
+        "kind_counts": None,
+        "open_filters": bool(form.errors),
+    }
+
+
+def run_search(
+    session: Session, form: SearchForm, **options: Any
+) -> tuple[SearchResult | None, SearchForm]:
+    """Search, turning an unknown postcode or town into a message next to its field."""
+    try:
+        return search_assets(session, params=form.params, **options), form
+    except InvalidInputError as exc:
+        form.errors[exc.field or "near"] = exc.message[:1].upper() + exc.message[1:] + "."
+        return None, form
+
+
+def _suggestions(session: Session, result: SearchResult) -> list[tuple[str, str]]:
+    """Ways out of an empty result: wider radius, fewer filters, nearby towns."""
+    p = result.params
+    out: list[tuple[str, str]] = []
+    if p.near and p.radius < 50:
+        wider = min(50, max(p.radius * 2, 5))
+        out.append((f"Search within {wider:g} miles", "/search?" + query_string(p, radius=wider)))
+    labels = {"kind": "kind", "interest": "interests", "day": "days", "time": "time of day",
+              "when": WHEN_LABELS.get(p.when.value, "") if p.when else "", "mode": "how you join",
+              "access": "accessibility needs", "type": "meeting type", "q": f"words “{p.q}”",
+              "fellowship": "fellowship",
+              "audience": AUDIENCE_LABELS[p.audience] if p.audience else ""}  # fmt: skip
+    for key in p.filters():
+        if key in labels:
+            out.append(
+                (f"Remove the filter: {labels[key]}", "/search?" + query_string(p, **{key: None}))
+            )
+    point = result.origin.point if result.origin else None
+    if point is not None or result.town is not None:
+        if point is None and result.town is not None:
+            point = locate(session, query=result.town.name).point
+        for town in nearest_towns(session, point=point, limit=4):
+            if result.town is None or town.id != result.town.id:
+                out.append(
+                    (
+                        f"Look in {town.name}",
+                        "/search?" + query_string(p, town=town.slug, near=None),
+                    )
+                )
+    out.append(("See everything on this week", "/search?when=week"))
+    return out
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, session: SessionDep) -> HTMLResponse:
+    form = parse_search_form(request.query_params)
+    result, form = run_search(session, form, facets=True)
+    context = form_context(session, request, form)
+    if result is not None:
+        items = [asset_public(h, result.towns, result.now) for h in result.hits]
+        p = result.params
+        context.update(
+            result=result,
+            heading=results_heading(result),
+            items=items,
+            map_points=map_points(items),
+            kind_counts={k: result.kind_counts[k] for k in AssetKind if k in result.kind_counts},
+            facet_links={
+                k: "/search?" + query_string(p, kind=[k.value], page=None) for k in AssetKind
+            },
+            page_links={
+                "prev": "/search?" + query_string(p, page=p.page - 1) if p.page > 1 else None,
+                "next": "/search?" + query_string(p, page=p.page + 1)
+                if p.page < result.pages
+                else None,
+            },
+            suggestions=_suggestions(session, result) if not items else [],
+        )
+        if not items and p.is_filtered():
+            record_empty_search(session, params=p, origin=result.origin, town=result.town)
+    else:
+        context.update(result=None, items=[], map_points=[])
+    return templates().TemplateResponse(request, "assets/search.html", context)
+
+
+def results_heading(result: SearchResult) -> str:
+    """'23 results within 5 miles of B69 3DE', 'Nothing found in Tipton'."""
+    n = result.total
+    words = [f"{n} result{'s' if n != 1 else ''}" if n else "Nothing found"]
+    if result.origin:
+        words.append(f"within {result.params.radius:g} miles of {result.origin.label}")
+    if result.town:
+        words.append(f"in {result.town.name}")
+    return " ".join(words)
