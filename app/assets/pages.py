@@ -69,9 +69,9 @@ def _suggestions(session: Session, result: SearchResult) -> list[tuple[str, str]
                 (f"Remove the filter: {labels[key]}", "/search?" + query_string(p, **{key: None}))
             )
     point = result.origin.point if result.origin else None
-    if point is not None or result.town is not None:
-        if point is None and result.town is not None:
-            point = locate(session, query=result.town.name).point
+    if point is None and result.town is not None:
+        point = locate(session, query=result.town.name).point
+    if point is not None:
         for town in nearest_towns(session, point=point, limit=4):
             if result.town is None or town.id != result.town.id:
                 out.append(
