@@ -5,6 +5,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from app.assets.api import router as assets_router
+from app.assets.detail_pages import router as detail_pages_router
 from app.assets.pages import router as search_pages_router
 from app.core.config import PROJECT_ROOT
 from app.core.errors import install_error_handlers
@@ -35,7 +36,10 @@ def create_app() -> FastAPI:
     app.mount(
         "/static", CachedStaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static"
     )
-    for router in (health_router, places_router, assets_router, home_router, search_pages_router):
+    for router in (
+        health_router, places_router, assets_router, home_router, search_pages_router,
+        detail_pages_router,
+    ):  # fmt: skip
         app.include_router(router)
     return app
 

@@ -1,7 +1,17 @@
-"""Typed domain errors, mapped to HTTP responses in one place."""
+"""Typed domain errors, and every error mapped to a response in one place: JSON for the API and
+feeds, a friendly HTML page for the site."""
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+MACHINE_PREFIXES = ("/api/", "/feeds/", "/hsds", "/openapi", "/healthz", "/readyz", "/docs")
 
 
 class DomainError(Exception):
@@ -31,13 +41,72 @@ def error_body(error: DomainError) -> dict[str, object]:
     if isinstance(error, InvalidInputError) and error.field:
         # Same shape as FastAPI's own validation errors, so clients parse one format.
         return {
-            "detail": [{"loc": ["query", error.field], "msg": error.message, "type": "value_error"}]
+            "detail": [
+                {"loc": ["query", error.field], "msg": error.message, "type": "value_error"}
+            ]
         }
     return {"detail": error.message}
 
 
+def wants_html(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith(MACHINE_PREFIXES) or path.endswith((".ics", ".json", ".pdf")))
+
+
+TITLES = {
+    404: ("Page not found", "We could not find that page. It may have moved or been removed."),
+    422: ("Please check the address", "Part of the web address is not in a form we understand."),
+    503: (
+        "Temporarily unavailable",
+        "The directory is having a short break. Please try again in a minute.",
+    ),
+}
+
+
+def html_error(request: Request, status: int, message: str | None = None) -> Response:
+    from app.core.templating import templates
+
+    title, default = TITLES.get(status, ("Something went wrong", "Please try again."))
+    return templates().TemplateResponse(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "message": message or default},
+        status_code=status,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    async def _domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
+        if wants_html(request):
+            return html_error(request, exc.status_code, exc.message[:1].upper() + exc.message[1:])
         return JSONResponse(error_body(exc), status_code=exc.status_code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if wants_html(request) and exc.status_code >= 400:
+            return html_error(request, exc.status_code)
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        if wants_html(request):
+            return html_error(request, 422)
+        return await request_validation_exception_handler(request, exc)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_down(request: Request, exc: Exception) -> Response:
+        # A lost connection is not the visitor's fault: say so, and let the pool recover.
+        headers = {"Retry-After": "30"}
+        if wants_html(request):
+            response = html_error(request, 503)
+            response.headers.update(headers)
+            return response
+        return JSONResponse(
+            {"detail": "the database is unavailable; try again shortly"},
+            status_code=503,
+            headers=headers,
+        )
