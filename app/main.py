@@ -4,6 +4,7 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from app.assets.agenda_pages import router as agenda_pages_router
 from app.assets.api import router as assets_router
 from app.assets.detail_pages import router as detail_pages_router
 from app.assets.pages import router as search_pages_router
@@ -11,7 +12,9 @@ from app.core.config import PROJECT_ROOT
 from app.core.errors import install_error_handlers
 from app.health import router as health_router
 from app.home import router as home_router
+from app.mapping.suggest_pages import router as suggest_pages_router
 from app.places.api import router as places_router
+from app.places.pages import router as town_pages_router
 
 STATIC_MAX_AGE = 86400
 
@@ -38,7 +41,7 @@ def create_app() -> FastAPI:
     )
     for router in (
         health_router, places_router, assets_router, home_router, search_pages_router,
-        detail_pages_router,
+        detail_pages_router, town_pages_router, agenda_pages_router, suggest_pages_router,
     ):  # fmt: skip
         app.include_router(router)
     return app

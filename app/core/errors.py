@@ -41,9 +41,7 @@ def error_body(error: DomainError) -> dict[str, object]:
     if isinstance(error, InvalidInputError) and error.field:
         # Same shape as FastAPI's own validation errors, so clients parse one format.
         return {
-            "detail": [
-                {"loc": ["query", error.field], "msg": error.message, "type": "value_error"}
-            ]
+            "detail": [{"loc": ["query", error.field], "msg": error.message, "type": "value_error"}]
         }
     return {"detail": error.message}
 

@@ -77,4 +77,5 @@ def calendar_for(assets: Iterable[Asset], *, name: str, now: datetime | None = N
     cal.add_missing_timezones(
         first_date=now.date() - timedelta(days=366), last_date=now.date() + 2 * HORIZON
     )
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
