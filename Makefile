@@ -14,13 +14,25 @@ export DATABASE_URL := $(shell bash scripts/db.sh url)
 DB_UP := bash scripts/db.sh up
 endif
 
-.PHONY: run test setup db migrate seed lint typecheck pytest stop bench clean
+.PHONY: run test setup browser-tools db migrate seed lint typecheck pytest stop bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
+
+# Browser tests: Debian's chromium + chromium-driver, and axe-core from npm.
+BROWSER_PKGS := chromium chromium-driver
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+browser-tools: node_modules/.installed
+	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; \
+	  else echo "Browser tests need: sudo apt-get install -y $(BROWSER_PKGS)"; fi; \
+	fi
 
 setup: $(VENV)/.installed
 
@@ -42,7 +54,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy app scrapers
 
-pytest: db
+pytest: db browser-tools
 	$(BIN)/pytest
 
 test: db lint typecheck pytest

@@ -111,15 +111,23 @@ def asset_feature(public: AssetPublic) -> dict[str, Any]:
 
 
 def map_points(items: list[AssetPublic]) -> list[dict[str, Any]]:
-    """Markers for the results map (text only; the script inserts it as text, not HTML)."""
-    return [
-        {
-            "lat": i.venue.latitude,
-            "lon": i.venue.longitude,
-            "name": i.name,
-            "url": f"/assets/{i.id}",
-            "when": i.next_occurrence.label if i.next_occurrence else "",
-        }
-        for i in items
-        if i.venue is not None
-    ]
+    """One marker per venue listing its entries (text only; the script inserts it as text).
+
+    Entries at the same venue share a marker so markers never sit on top of each other."""
+    venues: dict[tuple[float, float], dict[str, Any]] = {}
+    for i in items:
+        if i.venue is None:
+            continue
+        key = (round(i.venue.latitude, 4), round(i.venue.longitude, 4))
+        marker = venues.setdefault(
+            key,
+            {
+                "lat": i.venue.latitude,
+                "lon": i.venue.longitude,
+                "venue": i.venue.name,
+                "entries": [],
+            },
+        )
+        when = i.next_occurrence.label if i.next_occurrence else ""
+        marker["entries"].append({"name": i.name, "url": f"/assets/{i.id}", "when": when})
+    return list(venues.values())

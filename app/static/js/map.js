@@ -4,30 +4,39 @@
   var el = document.getElementById("map");
   var dataEl = document.getElementById("map-data");
   if (!el || !dataEl || !window.L) return;
-  var points = JSON.parse(dataEl.textContent);
-  if (!points.length) return;
+  var venues = JSON.parse(dataEl.textContent);
+  if (!venues.length) return;
   el.classList.add("map-ready");
   var map = L.map(el, { scrollWheelZoom: false });
   L.tileLayer(el.dataset.tiles, {
     maxZoom: 18,
     attribution: "© OpenStreetMap contributors",
   }).addTo(map);
+  function text(tag, value) {
+    // Always text, never HTML: names come from mappers and the public.
+    var node = document.createElement(tag);
+    node.textContent = value;
+    return node;
+  }
   var bounds = [];
-  points.forEach(function (p) {
-    // Built as DOM text, never HTML: names come from mappers and the public.
+  venues.forEach(function (v) {
     var popup = document.createElement("div");
-    var link = document.createElement("a");
-    link.href = p.url;
-    link.textContent = p.name;
-    popup.appendChild(link);
-    if (p.when) {
-      var when = document.createElement("div");
-      when.textContent = p.when;
-      popup.appendChild(when);
-    }
-    L.marker([p.lat, p.lon], { title: p.name, alt: p.name }).addTo(map).bindPopup(popup);
-    bounds.push([p.lat, p.lon]);
+    popup.appendChild(text("strong", v.venue));
+    var list = document.createElement("ul");
+    v.entries.forEach(function (e) {
+      var item = document.createElement("li");
+      var link = text("a", e.name);
+      link.href = e.url;
+      item.appendChild(link);
+      if (e.when) item.appendChild(text("span", " · " + e.when));
+      list.appendChild(item);
+    });
+    popup.appendChild(list);
+    var title = v.venue + " (" + v.entries.length + ")";
+    // Not in the tab order: every marker's entries are links in the list beside the map.
+    L.marker([v.lat, v.lon], { title: title, alt: title, keyboard: false }).addTo(map).bindPopup(popup);
+    bounds.push([v.lat, v.lon]);
   });
   if (bounds.length === 1) map.setView(bounds[0], 15);
-  else map.fitBounds(bounds, { padding: [24, 24] });
+  else map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
 })();
