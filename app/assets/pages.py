@@ -12,6 +12,7 @@ from app.assets.models import AssetKind
 from app.assets.present import asset_public, map_points
 from app.assets.search import SearchResult, search_assets
 from app.assets.search_form import SearchForm, parse_search_form, query_string
+from app.assets.search_params import When
 from app.core.db import get_session
 from app.core.errors import InvalidInputError
 from app.core.labels import AUDIENCE_LABELS, WHEN_LABELS
@@ -80,6 +81,8 @@ def _suggestions(session: Session, result: SearchResult) -> list[tuple[str, str]
                         "/search?" + query_string(p, town=town.slug, near=None),
                     )
                 )
+    if p.when in (When.now, When.today):
+        out.append(("Show this week as well", "/search?" + query_string(p, when="week", page=None)))
     out.append(("See everything on this week", "/search?when=week"))
     return out
 
@@ -89,12 +92,16 @@ def search_page(request: Request, session: SessionDep) -> HTMLResponse:
     form = parse_search_form(request.query_params)
     result, form = run_search(session, form, facets=True)
     context = form_context(session, request, form)
+    context["searched"] = form.params.is_filtered()
     if result is not None:
         items = [asset_public(h, result.towns, result.now) for h in result.hits]
         p = result.params
         context.update(
             result=result,
             heading=results_heading(result),
+            widen_link="/search?" + query_string(p, when="week", page=None)
+            if p.when in (When.now, When.today)
+            else None,
             items=items,
             map_points=map_points(items),
             kind_counts={k: result.kind_counts[k] for k in AssetKind if k in result.kind_counts},
