@@ -1,6 +1,7 @@
 """Application factory: routers, static files, error pages."""
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -36,6 +37,7 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount(
         "/static", CachedStaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static"
     )

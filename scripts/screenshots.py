@@ -1,6 +1,6 @@
 """Screenshots of the home and search pages at phone and desktop width for the README.
 
-    python scripts/screenshots.py http://127.0.0.1:8000   (a running `make run`)"""
+python scripts/screenshots.py http://127.0.0.1:8000   (a running `make run`)"""
 
 import sys
 from pathlib import Path
