@@ -1,6 +1,7 @@
 """Application factory: routers, static files, error pages."""
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
@@ -11,6 +12,8 @@ from app.assets.detail_pages import router as detail_pages_router
 from app.assets.pages import router as search_pages_router
 from app.core.config import PROJECT_ROOT
 from app.core.errors import install_error_handlers
+from app.feeds.api import router as feeds_router
+from app.feeds.http import FeedHTTPMiddleware
 from app.health import router as health_router
 from app.home import router as home_router
 from app.mapping.suggest_pages import router as suggest_pages_router
@@ -37,12 +40,21 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     install_error_handlers(app)
+    # Outermost last: CORS wraps everything (429s too), then gzip, then ETag/304/rate limit.
+    app.add_middleware(FeedHTTPMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Last-Modified", "Retry-After"],
+    )
     app.mount(
         "/static", CachedStaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static"
     )
     for router in (
-        health_router, places_router, assets_router, home_router, search_pages_router,
+        health_router, places_router, assets_router, feeds_router, home_router, search_pages_router,
         detail_pages_router, town_pages_router, agenda_pages_router, suggest_pages_router,
     ):  # fmt: skip
         app.include_router(router)

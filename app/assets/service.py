@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -152,3 +152,9 @@ def get_asset(session: Session, *, asset_id: int, published_only: bool = True) -
 def _id(asset: Asset) -> int:
     assert asset.id is not None, "flushed assets have ids"
     return asset.id
+
+
+def last_modified(session: Session) -> datetime:
+    """When any listing last changed (for Last-Modified on lists and feeds)."""
+    latest = session.scalar(select(func.max(col(Asset.updated_at))))
+    return latest or datetime(2000, 1, 1, tzinfo=UTC)

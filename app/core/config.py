@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     default_radius_miles: float = 5.0
     max_radius_miles: float = 50.0
     max_per_page: int = 100
+    api_rate_limit_per_minute: int = 600
+    feed_max_age_s: int = 300
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> "Settings":
