@@ -77,7 +77,8 @@ def test_filters_by_town_and_fellowship(client: TestClient) -> None:
 def test_no_private_contact_in_the_feed(client: TestClient, session: Session) -> None:
     session.execute(
         text(
-            "UPDATE asset SET private_contact = 'Secretary: Jo Bloggs 07700 900123' WHERE kind = 'meeting'"
+            "UPDATE asset SET private_contact = 'Secretary: Jo Bloggs 07700 900123' "
+            "WHERE kind = 'meeting'"
         )
     )
     session.flush()
