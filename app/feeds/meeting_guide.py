@@ -15,6 +15,7 @@ from app.core.time import Frequency, next_occurrence
 from app.core.timewords import describe_schedule, hhmm
 
 ONLINE_REGION = "Online"
+ONLINE_AREA = "United Kingdom"
 
 
 def _slug(asset: Asset, row_number: int | None) -> str:
@@ -66,7 +67,8 @@ def _base(hit: AssetHit, towns: dict[int, tuple[str, str]]) -> dict[str, Any]:
         if asset.venue.directions:
             row["location_notes"] = asset.venue.directions
     else:
-        row["region"] = ONLINE_REGION
+        # Online only: the spec allows an approximate address; TSML UI hides rows with none.
+        row.update(region=ONLINE_REGION, formatted_address=ONLINE_AREA, approximate="yes")
     if asset.attendance.value != "in_person":
         if asset.online_url:
             row["conference_url"] = asset.online_url

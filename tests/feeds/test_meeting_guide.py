@@ -34,8 +34,7 @@ def test_every_row_follows_the_spec(client: TestClient) -> None:
         ZoneInfo(row["timezone"])
         assert set(row["types"]) <= known
         datetime.strptime(row["updated"], "%Y-%m-%d %H:%M:%S")
-        if "formatted_address" in row:
-            assert row["approximate"] == "no"
+        if row["approximate"] == "no":
             assert len(row["formatted_address"].split(",")) >= 4
             assert -90 <= row["latitude"] <= 90 and -180 <= row["longitude"] <= 180
         else:
