@@ -1,0 +1,79 @@
+"""iCalendar feeds parsed back with icalendar and expanded with dateutil's rrule."""
+
+from datetime import datetime, time
+
+from dateutil.rrule import rrulestr
+from fastapi.testclient import TestClient
+from icalendar import Calendar
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.core.time import zone
+
+TZ = zone()
+
+
+def events(client: TestClient, url: str, **params: object) -> list[object]:
+    response = client.get(url, params=params)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    return list(Calendar.from_ical(response.content).walk("VEVENT"))
+
+
+def test_all_ics_has_a_stable_event_per_schedule_with_the_required_properties(
+    client: TestClient, session: Session
+) -> None:
+    found = events(client, "/feeds/all.ics")
+    schedules = session.execute(
+        text(
+            "SELECT count(*) FROM schedule s JOIN asset a ON a.id = s.asset_id "
+            "WHERE a.status = 'published' AND (s.frequency <> 'once' OR "
+            "EXISTS (SELECT 1 FROM unnest(s.dates) d WHERE d >= current_date))"
+        )
+    ).scalar_one()
+    assert len(found) == schedules
+    uids = [str(e["UID"]) for e in found]  # type: ignore[index]
+    assert len(set(uids)) == len(uids)
+    again = [str(e["UID"]) for e in events(client, "/feeds/all.ics")]  # type: ignore[index]
+    assert again == uids, "UIDs are stable"
+    for event in found:
+        for prop in ("DTSTAMP", "DTSTART", "SUMMARY", "URL", "DESCRIPTION", "LOCATION"):
+            assert prop in event, prop  # type: ignore[operator]
+
+
+def test_weekly_19_00_stays_19_00_across_the_clock_change_when_expanded(
+    client: TestClient,
+) -> None:
+    found = events(client, "/feeds/tipton.ics", kind="meeting")
+    thursday = next(e for e in found if "Tipton Canal Side AA" in str(e["SUMMARY"]))  # type: ignore[index]
+    start = thursday.decoded("DTSTART")  # type: ignore[attr-defined]
+    assert str(start.tzinfo) == "Europe/London"
+    rule = rrulestr(thursday["RRULE"].to_ical().decode(), dtstart=start)  # type: ignore[index]
+    spring = rule.between(datetime(2027, 3, 15, tzinfo=TZ), datetime(2027, 4, 10, tzinfo=TZ))
+    autumn = rule.between(datetime(2027, 10, 20, tzinfo=TZ), datetime(2027, 11, 10, tzinfo=TZ))
+    assert len(spring) == 4 and len(autumn) == 3
+    for occurrence in spring + autumn:
+        assert occurrence.astimezone(TZ).time() == time(19, 0)
+    offsets = {o.utcoffset().total_seconds() for o in spring}  # type: ignore[union-attr]
+    assert offsets == {0.0, 3600.0}, "both sides of the change"
+
+
+def test_cancelled_dates_become_exdates(client: TestClient, session: Session) -> None:
+    session.execute(
+        text(
+            "UPDATE schedule SET cancelled_dates = ARRAY[DATE '2027-01-07'] WHERE asset_id = "
+            "(SELECT id FROM asset WHERE external_id = 'aa-tipton-thu')"
+        )
+    )
+    session.flush()
+    found = events(client, "/feeds/tipton.ics", kind="meeting")
+    thursday = next(e for e in found if "Tipton Canal Side AA" in str(e["SUMMARY"]))  # type: ignore[index]
+    exdates = [d.dt for d in thursday["EXDATE"].dts]  # type: ignore[index]
+    assert [d.date().isoformat() for d in exdates] == ["2027-01-07"]
+
+
+def test_town_calendar_only_has_the_town_and_filters_apply(client: TestClient) -> None:
+    meetings = events(client, "/feeds/tipton.ics", kind="meeting")
+    everything = events(client, "/feeds/tipton.ics")
+    assert 0 < len(meetings) < len(everything)
+    assert client.get("/feeds/atlantis.ics").status_code == 404
