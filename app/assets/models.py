@@ -163,6 +163,9 @@ class Asset(AssetBase, Timestamped, table=True):
     external_id: str | None = Field(default=None, max_length=200)
     source_checksum: str | None = Field(default=None, max_length=64)
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Set by a database trigger from a sequence on every insert and update: the order of
+    # the change feed (/feeds/changes), immune to clock skew between app servers.
+    change_seq: int | None = Field(default=None, sa_type=sa.BigInteger(), index=True)
     search_vector: Any = Field(
         default=None,
         sa_column=sa.Column(

@@ -11,6 +11,9 @@ from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
 from app.assets.service import last_modified
 from app.core.db import get_session
+from app.core.errors import InvalidInputError
+from app.core.time import local_now
+from app.feeds.changes import PAGE_SIZE, changes_page
 from app.feeds.http import http_date
 from app.feeds.ical import calendar_for
 from app.feeds.meeting_guide import meeting_rows
@@ -19,6 +22,7 @@ from app.places.service import get_place
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 SessionDep = Annotated[Session, Depends(get_session)]
 ICAL = "text/calendar; charset=utf-8"
+LICENSE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 
 @router.get(
@@ -57,3 +61,27 @@ def town_calendar(
     place = get_place(session, slug=town)
     scoped = params.model_copy(update={"town": place.slug})
     return _calendar(session, scoped, f"Waymark: recovery support in {place.name}")
+
+
+@router.get("/changes", summary="Change feed (OpenActive RPDE: afterTimestamp + afterId)")
+def changes(
+    session: SessionDep,
+    after_timestamp: Annotated[
+        int | None, Query(alias="afterTimestamp", ge=0, description="`modified` of the last item")
+    ] = None,
+    after_id: Annotated[
+        int | None, Query(alias="afterId", ge=0, description="`id` of the last item")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
+) -> Response:
+    if (after_timestamp is None) != (after_id is None):
+        raise InvalidInputError("give both afterTimestamp and afterId, or neither", field="afterId")
+    page = changes_page(
+        session, after_modified=after_timestamp, after_id=after_id, limit=limit, now=local_now()
+    )
+    # RPDE: full pages never change, so cache them long; the last page briefly.
+    max_age = 3600 if len(page.items) == limit else 8
+    return JSONResponse(
+        {"next": page.next_url, "items": page.items, "license": LICENSE},
+        headers={"Cache-Control": f"public, max-age={max_age}"},
+    )

@@ -42,8 +42,8 @@ class FeedHTTPMiddleware(BaseHTTPMiddleware):
         body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = dict(response.headers)
-        headers["ETag"] = etag
-        headers.setdefault("Cache-Control", f"public, max-age={get_settings().feed_max_age_s}")
+        headers["etag"] = etag  # Starlette's header keys are lower case
+        headers.setdefault("cache-control", f"public, max-age={get_settings().feed_max_age_s}")
         if _not_modified(request, etag, headers.get("last-modified")):
             keep = {
                 k: v
