@@ -13,6 +13,7 @@ from app.assets.pages import router as search_pages_router
 from app.core.config import PROJECT_ROOT
 from app.core.errors import install_error_handlers
 from app.feeds.api import router as feeds_router
+from app.feeds.hsds_api import router as hsds_router
 from app.feeds.http import FeedHTTPMiddleware
 from app.health import router as health_router
 from app.home import router as home_router
@@ -54,7 +55,8 @@ def create_app() -> FastAPI:
         "/static", CachedStaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static"
     )
     for router in (
-        health_router, places_router, assets_router, feeds_router, home_router, search_pages_router,
+        health_router, places_router, assets_router, feeds_router, hsds_router, home_router,
+        search_pages_router,
         detail_pages_router, town_pages_router, agenda_pages_router, suggest_pages_router,
     ):  # fmt: skip
         app.include_router(router)

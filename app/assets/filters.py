@@ -87,6 +87,8 @@ def filter_conditions(session: Session, p: SearchParams, now: datetime) -> list[
         where.append(col(Asset.types).contains([p.type]))
     if p.fellowship:
         where.append(func.lower(col(Asset.fellowship)) == p.fellowship.lower())
+    if p.modified_after:
+        where.append(col(Asset.updated_at) > p.modified_after)
     if p.q and p.q.strip():
         where.append(col(Asset.search_vector).op("@@")(func.websearch_to_tsquery("english", p.q)))
     return where

@@ -1,5 +1,6 @@
 """Search parameters: the same names in the HTML form, the API and the feeds."""
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -47,6 +48,9 @@ class SearchParams(BaseModel):
     type: str | None = Field(None, max_length=20, description="Meeting Guide type code, e.g. `O`.")
     fellowship: str | None = Field(None, max_length=40, description="e.g. `AA`, `NA`, `SMART`.")
     q: str | None = Field(None, max_length=200, description="Free text.")
+    modified_after: datetime | None = Field(
+        None, description="Only entries changed after this moment (ISO 8601)."
+    )
     sort: Sort | None = Field(None, description="Default: distance with `near`, else name.")
     page: int = Field(1, ge=1, le=10_000)
     per_page: int = Field(20, ge=1, le=100)

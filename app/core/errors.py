@@ -8,7 +8,7 @@ from fastapi.exception_handlers import (
 )
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 MACHINE_PREFIXES = ("/api/", "/feeds/", "/hsds", "/openapi", "/healthz", "/readyz", "/docs")
@@ -95,7 +95,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return html_error(request, 422)
         return await request_validation_exception_handler(request, exc)
 
-    @app.exception_handler(DBAPIError)
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
     async def _database_down(request: Request, exc: Exception) -> Response:
         # A lost connection is not the visitor's fault: say so, and let the pool recover.
         headers = {"Retry-After": "30"}
