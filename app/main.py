@@ -13,6 +13,7 @@ from app.assets.pages import router as search_pages_router
 from app.core.config import PROJECT_ROOT
 from app.core.errors import install_error_handlers
 from app.feeds.api import router as feeds_router
+from app.feeds.embed import router as embed_router
 from app.feeds.hsds_api import router as hsds_router
 from app.feeds.http import FeedHTTPMiddleware
 from app.health import router as health_router
@@ -56,7 +57,7 @@ def create_app() -> FastAPI:
     )
     for router in (
         health_router, places_router, assets_router, feeds_router, hsds_router, home_router,
-        search_pages_router,
+        search_pages_router, embed_router,
         detail_pages_router, town_pages_router, agenda_pages_router, suggest_pages_router,
     ):  # fmt: skip
         app.include_router(router)

@@ -1,6 +1,12 @@
 """In headless Chromium: the journey from the home page, and axe-core on the main pages."""
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,7 +26,22 @@ PAGES = [
     "/whats-on",
     "/suggest",
     "/about",
+    "/about/partners",
+    "/embed?town=tipton",
 ]
+
+
+@contextmanager
+def partner_site(directory: Path) -> Iterator[str]:
+    """A second origin on loopback, standing in for a partner's website."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
 
 
 def axe_violations(driver: WebDriver) -> list[dict[str, Any]]:
@@ -69,3 +90,22 @@ def test_axe_finds_no_violations(browser: WebDriver, live_server: str, path: str
     assert violations == [], [
         (v["id"], v.get("help"), [n["target"] for n in v.get("nodes", [])][:3]) for v in violations
     ]
+
+
+def test_script_widget_works_on_another_origin(
+    browser: WebDriver, live_server: str, tmp_path: Path
+) -> None:
+    host = tmp_path / "host.html"
+    host.write_text(
+        "<!doctype html><html lang='en'><head><title>Partner</title></head><body>"
+        "<div data-waymark data-town='tipton' data-kind='meeting' data-limit='5'></div>"
+        f"<script src='{live_server}/embed.js'></script></body></html>"
+    )
+    with partner_site(tmp_path) as origin:
+        browser.get(f"{origin}/host.html")
+        WebDriverWait(browser, 10).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".waymark-list li a"))
+        )
+        links = browser.find_elements(By.CSS_SELECTOR, ".waymark-list li a")
+        assert 0 < len(links) <= 5
+        assert all(link.get_attribute("href").startswith(live_server) for link in links)
