@@ -37,12 +37,12 @@ QUERIES: dict[str, dict[str, Any]] = {
 }
 
 
-def _bench_url() -> str:
+def bench_url() -> str:
     url = make_url(os.environ.get("DATABASE_URL") or Settings().database_url)
     return url.set(database=f"{url.database}_bench").render_as_string(hide_password=False)
 
 
-def _prepare(url: str, n: int) -> None:
+def prepare_bench_db(url: str, n: int, *, only_meetings: bool = False) -> None:
     sa_url = make_url(url)
     admin = sa_url.set(drivername="postgresql", database="postgres")
     with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
@@ -66,15 +66,18 @@ def _prepare(url: str, n: int) -> None:
     with Session(get_engine()) as session:
         seed_all(session, demo=False)
         have = session.execute(text("SELECT count(*) FROM asset WHERE source = 'bench'")).scalar()
+        meetings = session.execute(
+            text("SELECT count(*) FROM asset WHERE source = 'bench' AND kind = 'meeting'")
+        ).scalar()
         session.commit()
-    if have != n:
+    if have != n or (only_meetings and meetings != n):
         from bench.synthetic import load
 
         started = time.perf_counter()
         with psycopg.connect(
             sa_url.set(drivername="postgresql").render_as_string(hide_password=False)
         ) as conn:
-            load(conn, n)
+            load(conn, n, only_meetings=only_meetings)
         print(f"loaded {n} synthetic assets in {time.perf_counter() - started:.1f} s")
 
 
@@ -84,7 +87,7 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 
 def run(n: int, repeat: int) -> dict[str, Any]:
-    _prepare(_bench_url(), n)
+    prepare_bench_db(bench_url(), n)
     from sqlmodel import Session
 
     from app.assets.search import search_assets

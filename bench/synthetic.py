@@ -29,11 +29,11 @@ def _point(rng: random.Random) -> tuple[float, float]:
 
 
 def generate(
-    n: int, *, seed: int, venue_base: int, asset_base: int
+    n: int, *, seed: int, venue_base: int, asset_base: int, only_meetings: bool = False
 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]:
     """Rows for COPY: venues, assets and one weekly schedule per asset."""
     rng = random.Random(seed)
-    kinds, weights = zip(*KINDS, strict=True)
+    kinds, weights = zip(*(KINDS[:1] if only_meetings else KINDS), strict=True)
     venues, assets, schedules = [], [], []
     for i in range(1, n + 1):
         vid, aid = venue_base + i, asset_base + i
@@ -55,7 +55,7 @@ def generate(
     return venues, assets, schedules
 
 
-def load(conn: Connection, n: int, seed: int = 42) -> None:
+def load(conn: Connection, n: int, seed: int = 42, *, only_meetings: bool = False) -> None:
     """Replace the synthetic rows (source 'bench') with n new ones."""
     conn.execute("DELETE FROM asset WHERE source = 'bench'")
     conn.execute("DELETE FROM venue WHERE name LIKE 'Venue %'")
@@ -63,7 +63,9 @@ def load(conn: Connection, n: int, seed: int = 42) -> None:
         "SELECT (SELECT coalesce(max(id), 0) FROM venue), (SELECT coalesce(max(id), 0) FROM asset)"
     ).fetchone()
     assert bases is not None
-    venues, assets, schedules = generate(n, seed=seed, venue_base=bases[0], asset_base=bases[1])
+    venues, assets, schedules = generate(
+        n, seed=seed, venue_base=bases[0], asset_base=bases[1], only_meetings=only_meetings
+    )
     asset_cols = (
         "id, kind, name, slug, fellowship, types, status, venue_id, source, external_id, "
         "description, attendance, audience"

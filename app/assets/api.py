@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
+from app.assets.interests import list_interests
 from app.assets.present import asset_feature, asset_public
-from app.assets.schemas import AssetPage, AssetPublic
+from app.assets.schemas import AssetPage, AssetPublic, InterestPublic
 from app.assets.search import AssetHit, SearchResult, search_assets, town_names
 from app.assets.search_params import SearchParams
 from app.assets.service import get_asset
@@ -76,3 +77,9 @@ def read_asset(asset_id: int, session: Annotated[Session, Depends(get_session)])
     now = local_now()
     hit = AssetHit(asset=asset, distance_miles=None, next=next_occurrence(asset.schedules, now))
     return asset_public(hit, town_names(session, [hit]), now)
+
+
+@router.get("/interests", response_model=list[InterestPublic], summary="The interest taxonomy")
+def read_interests(session: Annotated[Session, Depends(get_session)]) -> list[InterestPublic]:
+    """Each interest with its recovery-capital domain and Five Ways to Wellbeing heading."""
+    return [InterestPublic(**i.model_dump()) for i in list_interests(session)]

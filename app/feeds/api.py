@@ -1,8 +1,10 @@
 """Feed endpoints: Meeting Guide JSON and iCalendar, from the one search."""
 
+import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
@@ -13,6 +15,7 @@ from app.assets.service import last_modified
 from app.core.db import get_session
 from app.core.errors import InvalidInputError
 from app.core.time import local_now
+from app.feeds.cache import FEEDS, data_version
 from app.feeds.changes import PAGE_SIZE, changes_page
 from app.feeds.http import http_date
 from app.feeds.ical import calendar_for
@@ -31,36 +34,49 @@ LICENSE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/versi
     response_description="An array of meetings, one per weekday, as the spec and TSML UI expect.",
 )
 def meeting_guide(
+    request: Request,
     session: SessionDep,
     town: Annotated[str | None, Query(description="Town slug")] = None,
     fellowship: Annotated[str | None, Query(description="e.g. AA, NA, CA, SMART")] = None,
 ) -> Response:
     params = SearchParams(kind=[AssetKind.meeting], town=town, fellowship=fellowship)
-    result = search_assets(session, params=params, paginate=False)
-    rows: list[dict[str, Any]] = meeting_rows(result.hits, result.towns, result.now)
-    return JSONResponse(rows, headers={"Last-Modified": http_date(last_modified(session))})
+
+    def build() -> tuple[bytes, str]:
+        result = search_assets(session, params=params, paginate=False)
+        rows: list[dict[str, Any]] = meeting_rows(result.hits, result.towns, result.now)
+        return json.dumps(rows, ensure_ascii=False).encode(), "application/json"
+
+    return _cached(request, session, build)
 
 
-def _calendar(session: Session, params: SearchParams, name: str) -> Response:
-    result = search_assets(session, params=params, paginate=False)
-    body = calendar_for([h.asset for h in result.hits], name=name, now=result.now)
-    return Response(
-        body, media_type=ICAL, headers={"Last-Modified": http_date(last_modified(session))}
-    )
+def _cached(request: Request, session: Session, build: Callable[[], tuple[bytes, str]]) -> Response:
+    feed = FEEDS.get_or_build((str(request.url), data_version(session)), build)
+    headers = {"Last-Modified": http_date(last_modified(session))}
+    return Response(feed.body, media_type=feed.media_type, headers=headers)
+
+
+def _calendar(request: Request, session: Session, params: SearchParams, name: str) -> Response:
+    def build() -> tuple[bytes, str]:
+        result = search_assets(session, params=params, paginate=False)
+        return calendar_for([h.asset for h in result.hits], name=name, now=result.now), ICAL
+
+    return _cached(request, session, build)
 
 
 @router.get("/all.ics", summary="iCalendar of every published entry (filters as search)")
-def all_calendar(session: SessionDep, params: Annotated[SearchParams, Query()]) -> Response:
-    return _calendar(session, params, "Waymark: recovery support")
+def all_calendar(
+    request: Request, session: SessionDep, params: Annotated[SearchParams, Query()]
+) -> Response:
+    return _calendar(request, session, params, "Waymark: recovery support")
 
 
 @router.get("/{town}.ics", summary="iCalendar of one town (filters as search)")
 def town_calendar(
-    town: str, session: SessionDep, params: Annotated[SearchParams, Query()]
+    town: str, request: Request, session: SessionDep, params: Annotated[SearchParams, Query()]
 ) -> Response:
     place = get_place(session, slug=town)
     scoped = params.model_copy(update={"town": place.slug})
-    return _calendar(session, scoped, f"Waymark: recovery support in {place.name}")
+    return _calendar(request, session, scoped, f"Waymark: recovery support in {place.name}")
 
 
 @router.get("/changes", summary="Change feed (OpenActive RPDE: afterTimestamp + afterId)")

@@ -8,7 +8,7 @@ from icalendar import Calendar, Event, vRecur
 from app.assets.models import Asset, Schedule
 from app.core.config import get_settings
 from app.core.geo import latlon_of
-from app.core.time import Frequency, local_now, occurrences, rrule_text, zone
+from app.core.time import Frequency, local_now, next_occurrence, rrule_text, zone
 
 PRODID = "-//Waymark//Recovery directory//EN"
 HORIZON = timedelta(days=400)
@@ -23,10 +23,9 @@ def _where(asset: Asset) -> str:
 
 def _event(asset: Asset, schedule: Schedule, now: datetime) -> Event | None:
     """The schedule's occurrences from now on; None when it has none left."""
-    upcoming = occurrences([schedule], now - timedelta(days=1), now + HORIZON)
-    if not upcoming:
+    first = next_occurrence([schedule], now, horizon_days=HORIZON.days)
+    if first is None:
         return None
-    first = upcoming[0]
     event = Event()
     host = get_settings().base_url.split("//")[-1]
     event.add("uid", f"asset-{asset.id}-schedule-{schedule.id}@{host}")
@@ -44,8 +43,11 @@ def _event(asset: Asset, schedule: Schedule, now: datetime) -> Event | None:
         point = latlon_of(asset.venue.location)
         event.add("geo", (point.latitude, point.longitude))
     if schedule.frequency == Frequency.once:
-        if len(upcoming) > 1:
-            event.add("rdate", [o.start for o in upcoming[1:]])
+        later = [d for d in sorted(schedule.dates) if d > first.start.date()]
+        if later:
+            event.add(
+                "rdate", [datetime.combine(d, schedule.start_time, tzinfo=zone()) for d in later]
+            )
         return event
     rule = rrule_text(schedule)
     if rule:

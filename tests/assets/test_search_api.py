@@ -188,3 +188,12 @@ def test_one_asset_and_unknown_asset(client: TestClient) -> None:
     assert one.json()["name"] == first["name"]
     assert "private_contact" not in one.json()
     assert client.get("/api/v1/assets/99999999").status_code == 404
+
+
+def test_interests_list_the_taxonomy_with_domains_and_five_ways(client: TestClient) -> None:
+    interests = client.get("/api/v1/interests").json()
+    assert len(interests) >= 15
+    assert {i["five_ways"] for i in interests} == {
+        "connect", "be_active", "take_notice", "keep_learning", "give",
+    }  # fmt: skip
+    assert {i["domain"] for i in interests} == {"social", "physical", "human", "cultural"}
