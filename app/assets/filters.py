@@ -10,7 +10,7 @@ from app.assets.models import Asset, AssetInterest, Attendance, Interest, Schedu
 from app.assets.search_params import SearchParams, When
 from app.core.errors import InvalidInputError, NotFoundError
 from app.core.time import BAND_BOUNDS, DAY_CODES, TimeBand
-from app.places.models import Place
+from app.places.models import Place, PlaceKind
 from app.places.service import get_place
 from app.venues.models import Venue
 
@@ -56,7 +56,12 @@ def filter_conditions(session: Session, p: SearchParams, now: datetime) -> list[
     today = now.date()
     where: list[Any] = []
     if p.town:
-        where.append(col(Venue.town_id) == resolve_town(session, p.town).id)
+        place = resolve_town(session, p.town)
+        if place.kind == PlaceKind.town:
+            where.append(col(Venue.town_id) == place.id)
+        else:  # a borough: every town in it
+            towns = select(col(Place.id)).where(col(Place.parent_id) == place.id)
+            where.append(col(Venue.town_id).in_(towns))
     if p.kind:
         where.append(col(Asset.kind).in_(p.kind))
     if p.interest:

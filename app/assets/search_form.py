@@ -8,6 +8,16 @@ from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 
 from app.assets.search_params import SearchParams
+from app.core.labels import (
+    ATTENDANCE_LABELS,
+    AUDIENCE_LABELS,
+    DAY_LABELS,
+    FELLOWSHIP_NAMES,
+    KIND_LABELS,
+    TIME_LABELS,
+    WHEN_LABELS,
+)  # fmt: skip
+from app.venues.models import ACCESS_LABELS
 
 LIST_FIELDS = {"kind", "interest", "day", "access"}
 FIELD_MESSAGES = {
@@ -64,3 +74,21 @@ def query_string(params: SearchParams, **changes: Any) -> str:
         for v in value if isinstance(value, list) else [value]:
             pairs.append((key, getattr(v, "value", v)))
     return urlencode(pairs)
+
+
+def describe_filters(p: SearchParams) -> str | None:
+    """The filters in words, for headings and print ("Mutual-aid meetings · Evening")."""
+    parts = [
+        ", ".join(KIND_LABELS[k][1] for k in p.kind),
+        ", ".join(DAY_LABELS[d] for d in p.day),
+        TIME_LABELS[p.time] if p.time else "",
+        WHEN_LABELS[p.when.value] if p.when else "",
+        ATTENDANCE_LABELS[p.mode] if p.mode else "",
+        AUDIENCE_LABELS[p.audience] if p.audience else "",
+        ", ".join(ACCESS_LABELS[a] for a in p.access),
+        FELLOWSHIP_NAMES.get(p.fellowship, p.fellowship) if p.fellowship else "",
+        f"Meeting type {p.type}" if p.type else "",
+        ", ".join(p.interest),
+        f"“{p.q}”" if p.q else "",
+    ]
+    return " · ".join(part for part in parts if part) or None
