@@ -143,3 +143,61 @@ def serve(
     uvicorn.run(
         "app.main:app", host=host, port=port, workers=workers, reload=reload, proxy_headers=True
     )
+
+
+print_app = typer.Typer(help="Printable listings.", no_args_is_help=True)
+app.add_typer(print_app, name="print")
+
+
+@print_app.command("towns")
+def print_towns(
+    out: Annotated[Path, typer.Option(help="Directory for the PDFs")] = Path("print"),
+    borough: Annotated[bool, typer.Option(help="Also the whole-borough editions")] = True,
+) -> None:
+    """Write every town's A4 listing as a PDF (and each borough's)."""
+    from app.assets.search_params import SearchParams
+    from app.core.time import local_now
+    from app.places.models import PlaceKind
+    from app.places.service import list_places
+    from app.printing.listing import build_listing
+    from app.printing.pdf import render_pdf
+    from app.printing.render import listing_document
+
+    out.mkdir(parents=True, exist_ok=True)
+    with _session() as session:
+        places = [p for p, _ in list_places(session, kind=PlaceKind.town)]
+        if borough:
+            places += [p for p, _ in list_places(session, kind=PlaceKind.borough)]
+        with Progress(console=console) as bar:
+            task = bar.add_task("printing", total=len(places))
+            for place in places:
+                listing = build_listing(
+                    session, place=place, params=SearchParams(), now=local_now(), subtitle=None
+                )
+                target = out / f"{place.slug}.pdf"
+                target.write_bytes(render_pdf(listing_document(listing)))
+                bar.update(task, advance=1, description=place.name)
+    console.print(f"wrote {len(places)} PDFs to {out}")
+
+
+@app.command("newsletter")
+def newsletter(
+    out: Annotated[Path, typer.Option(help="Directory for the edition's files")] = Path("print"),
+    featured: Annotated[str | None, typer.Option(help="The featured paragraph")] = None,
+) -> None:
+    """Publish the next newsletter edition and write it as HTML, PDF and plain text."""
+    from app.core.time import local_now
+    from app.printing.newsletter import as_text, publish_edition
+    from app.printing.newsletter_pages import render_newsletter
+    from app.printing.pdf import render_pdf
+
+    out.mkdir(parents=True, exist_ok=True)
+    with _session() as session:
+        edition = publish_edition(session, now=local_now(), featured=featured)
+        stem = out / f"newsletter-{edition.number}"
+        html = render_newsletter(session, edition.content, screen=False, is_draft=False, prefix="")
+        stem.with_suffix(".pdf").write_bytes(render_pdf(html))
+        stem.with_suffix(".txt").write_text(as_text(edition.content), encoding="utf-8")
+        stem.with_suffix(".html").write_text(html, encoding="utf-8")
+        session.commit()
+    console.print(f"edition {edition.number} written to {out}")

@@ -21,6 +21,7 @@ from app.home import router as home_router
 from app.mapping.suggest_pages import router as suggest_pages_router
 from app.places.api import router as places_router
 from app.places.pages import router as town_pages_router
+from app.printing.newsletter_pages import router as newsletter_router
 from app.printing.pages import router as print_router
 
 STATIC_MAX_AGE = 86400
@@ -60,7 +61,7 @@ def create_app() -> FastAPI:
         health_router, places_router, assets_router, feeds_router, hsds_router, home_router,
         search_pages_router, embed_router, detail_pages_router,
         print_router,  # before town pages: /towns/{slug}.pdf would match /towns/{slug}
-        town_pages_router, agenda_pages_router, suggest_pages_router,
+        town_pages_router, agenda_pages_router, suggest_pages_router, newsletter_router,
     ):  # fmt: skip
         app.include_router(router)
     return app

@@ -6,6 +6,7 @@ from app.geocoding.models import Postcode
 from app.mapping.models import EmptySearch, Revision, Suggestion
 from app.organisations.models import Organisation
 from app.places.models import Place
+from app.printing.models import NewsletterEdition
 from app.venues.models import Venue
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "AssetInterest",
     "EmptySearch",
     "Interest",
+    "NewsletterEdition",
     "Organisation",
     "Place",
     "Postcode",

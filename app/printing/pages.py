@@ -9,11 +9,11 @@ from sqlmodel import Session
 from app.assets.search_form import describe_filters, parse_search_form
 from app.core.db import get_session
 from app.core.errors import InvalidInputError
-from app.core.templating import templates
 from app.core.time import local_now
 from app.places.service import get_place
 from app.printing.listing import PrintListing, build_listing
 from app.printing.pdf import render_pdf
+from app.printing.render import listing_document
 
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -32,27 +32,16 @@ def listing_for(session: Session, request: Request, slug: str) -> PrintListing:
     )
 
 
-def listing_html(request: Request, listing: PrintListing, *, screen: bool) -> str:
-    css = "/static/css/print.css" if screen else "css/print.css"
-    pdf = f"/towns/{listing.place.slug}.pdf" + (
-        f"?{request.url.query}" if request.url.query else ""
-    )
-    return (
-        templates()
-        .get_template("print/listing.html")
-        .render(listing=listing, css_href=css, screen=screen, pdf_href=pdf, request=request)
-    )
-
-
 @router.get("/towns/{slug}/print", response_class=HTMLResponse)
 def town_print(slug: str, request: Request, session: SessionDep) -> HTMLResponse:
-    return HTMLResponse(listing_html(request, listing_for(session, request, slug), screen=True))
+    listing = listing_for(session, request, slug)
+    return HTMLResponse(listing_document(listing, request.url.query, screen=True))
 
 
 @router.get("/towns/{slug}.pdf")
 def town_pdf(slug: str, request: Request, session: SessionDep) -> Response:
     listing = listing_for(session, request, slug)
-    pdf = render_pdf(listing_html(request, listing, screen=False))
+    pdf = render_pdf(listing_document(listing))
     return Response(
         pdf,
         media_type="application/pdf",
