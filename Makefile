@@ -22,14 +22,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# Browser tests: Debian's chromium + chromium-driver, and axe-core from npm.
-BROWSER_PKGS := chromium chromium-driver
+# Browser tests: Debian's chromium + chromium-driver, and axe-core from npm; PDFs: DejaVu fonts.
+BROWSER_PKGS := chromium chromium-driver fonts-dejavu-core
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
 browser-tools: node_modules/.installed
-	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
+	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null \
+	    || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; \
 	  else echo "Browser tests need: sudo apt-get install -y $(BROWSER_PKGS)"; fi; \
 	fi
@@ -61,6 +62,8 @@ test: db lint typecheck pytest
 
 bench: seed
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.feeds
+	$(BIN)/python -m bench.print
 
 stop:
 	bash scripts/db.sh stop

@@ -42,7 +42,7 @@ def bench_url() -> str:
     return url.set(database=f"{url.database}_bench").render_as_string(hide_password=False)
 
 
-def prepare_bench_db(url: str, n: int, *, only_meetings: bool = False) -> None:
+def prepare_bench_db(url: str, n: int, *, only_meetings: bool = False, local: bool = False) -> None:
     sa_url = make_url(url)
     admin = sa_url.set(drivername="postgresql", database="postgres")
     with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
@@ -69,15 +69,23 @@ def prepare_bench_db(url: str, n: int, *, only_meetings: bool = False) -> None:
         meetings = session.execute(
             text("SELECT count(*) FROM asset WHERE source = 'bench' AND kind = 'meeting'")
         ).scalar()
+        in_towns = session.execute(
+            text(
+                "SELECT count(*) FROM asset a JOIN venue v ON v.id = a.venue_id "
+                "WHERE a.source = 'bench' AND v.town_id IS NOT NULL"
+            )
+        ).scalar_one()
         session.commit()
-    if have != n or (only_meetings and meetings != n):
+    # Reload when the data's shape differs from what is asked for.
+    wrong_shape = (only_meetings and meetings != n) or local != (in_towns > n // 2)
+    if have != n or wrong_shape:
         from bench.synthetic import load
 
         started = time.perf_counter()
         with psycopg.connect(
             sa_url.set(drivername="postgresql").render_as_string(hide_password=False)
         ) as conn:
-            load(conn, n, only_meetings=only_meetings)
+            load(conn, n, only_meetings=only_meetings, local=local)
         print(f"loaded {n} synthetic assets in {time.perf_counter() - started:.1f} s")
 
 

@@ -23,13 +23,25 @@ ACCESS = ["step_free", "accessible_toilet", "hearing_loop", "parking", "quiet_ro
 WORDS = ["recovery", "walk", "garden", "café", "support", "group", "club", "course", "hope"]
 
 
-def _point(rng: random.Random) -> tuple[float, float]:
-    lat, lon, _ = rng.choices(CENTRES, weights=[c[2] for c in CENTRES])[0]
-    return lat + rng.gauss(0, 0.06), lon + rng.gauss(0, 0.09)
+# One borough only (for print benchmarks): Sandwell's middle, spread over its six towns.
+LOCAL_CENTRES = [(52.515, -2.01, 1.0)]
+
+
+def _point(rng: random.Random, local: bool = False) -> tuple[float, float]:
+    centres = LOCAL_CENTRES if local else CENTRES
+    lat, lon, _ = rng.choices(centres, weights=[c[2] for c in centres])[0]
+    spread = 0.025 if local else 0.06
+    return lat + rng.gauss(0, spread), lon + rng.gauss(0, spread * 1.5)
 
 
 def generate(
-    n: int, *, seed: int, venue_base: int, asset_base: int, only_meetings: bool = False
+    n: int,
+    *,
+    seed: int,
+    venue_base: int,
+    asset_base: int,
+    only_meetings: bool = False,
+    local: bool = False,
 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]:
     """Rows for COPY: venues, assets and one weekly schedule per asset."""
     rng = random.Random(seed)
@@ -37,7 +49,7 @@ def generate(
     venues, assets, schedules = [], [], []
     for i in range(1, n + 1):
         vid, aid = venue_base + i, asset_base + i
-        lat, lon = _point(rng)
+        lat, lon = _point(rng, local)
         kind = rng.choices(kinds, weights=weights)[0]
         fellowship = rng.choice(FELLOWSHIPS) if kind == "meeting" else None
         name = f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {i}"
@@ -55,7 +67,9 @@ def generate(
     return venues, assets, schedules
 
 
-def load(conn: Connection, n: int, seed: int = 42, *, only_meetings: bool = False) -> None:
+def load(
+    conn: Connection, n: int, seed: int = 42, *, only_meetings: bool = False, local: bool = False
+) -> None:
     """Replace the synthetic rows (source 'bench') with n new ones."""
     conn.execute("DELETE FROM asset WHERE source = 'bench'")
     conn.execute("DELETE FROM venue WHERE name LIKE 'Venue %'")
@@ -64,7 +78,12 @@ def load(conn: Connection, n: int, seed: int = 42, *, only_meetings: bool = Fals
     ).fetchone()
     assert bases is not None
     venues, assets, schedules = generate(
-        n, seed=seed, venue_base=bases[0], asset_base=bases[1], only_meetings=only_meetings
+        n,
+        seed=seed,
+        venue_base=bases[0],
+        asset_base=bases[1],
+        only_meetings=only_meetings,
+        local=local,
     )
     asset_cols = (
         "id, kind, name, slug, fellowship, types, status, venue_id, source, external_id, "

@@ -1,7 +1,7 @@
 """The fortnightly newsletter: gathered once into a plain snapshot (stored with the edition),
 then rendered as a web page, a PDF and plain text for email."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -28,6 +28,11 @@ def _where(item: AssetPublic) -> str:
     if item.venue is None:
         return "Online"
     return ", ".join(p for p in (item.venue.name, item.venue.town_name or item.venue.locality) if p)
+
+
+def _period_label(start: date) -> str:
+    end = start + timedelta(days=NEWSLETTER_DAYS - 1)
+    return f"{start.day} {start.strftime('%B')} to {end.day} {end.strftime('%B %Y')}"
 
 
 def _summary(item: AssetPublic) -> dict[str, Any]:
@@ -68,6 +73,7 @@ def gather_newsletter(
     return {
         "title": "Waymark recovery newsletter",
         "correct_on": correct_on(result.now.date()),
+        "period_label": _period_label(result.now.date()),
         "period_start": result.now.date().isoformat(),
         "period_end": (result.now.date() + timedelta(days=NEWSLETTER_DAYS - 1)).isoformat(),
         "url": f"{base}/newsletter",

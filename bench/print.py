@@ -1,0 +1,73 @@
+"""Print benchmark (not a test): every town's PDF, the borough edition and the newsletter,
+on the demo data and on N synthetic entries in the same borough.
+
+    python -m bench.print [--n 10000]"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _time_all(label: str) -> dict[str, Any]:
+    from sqlmodel import Session
+
+    from app.assets.search_params import SearchParams
+    from app.core.db import get_engine
+    from app.core.time import local_now
+    from app.places.models import PlaceKind
+    from app.places.service import list_places
+    from app.printing.listing import build_listing
+    from app.printing.newsletter import draft
+    from app.printing.newsletter_pages import render_newsletter
+    from app.printing.pdf import render_pdf
+    from app.printing.render import listing_document
+
+    result: dict[str, Any] = {"data": label, "towns": {}}
+    with Session(get_engine()) as session:
+        started = time.perf_counter()
+        for place, _ in list_places(session, kind=PlaceKind.town):
+            t = time.perf_counter()
+            listing = build_listing(session, place=place, params=SearchParams(), now=local_now(),
+                                    subtitle=None)  # fmt: skip
+            pdf = render_pdf(listing_document(listing))
+            result["towns"][place.slug] = {"s": time.perf_counter() - t, "entries":
+                                           listing.entry_count, "kb": len(pdf) / 1024}  # fmt: skip
+        result["six_towns_s"] = time.perf_counter() - started
+        t = time.perf_counter()
+        for place, _ in list_places(session, kind=PlaceKind.borough):
+            listing = build_listing(session, place=place, params=SearchParams(), now=local_now(),
+                                    subtitle=None)  # fmt: skip
+            result["borough_pages_kb"] = len(render_pdf(listing_document(listing))) / 1024
+        result["borough_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        content = draft(session, now=local_now())
+        html = render_newsletter(session, content, screen=False, is_draft=True, prefix="")
+        result["newsletter_kb"] = len(render_pdf(html)) / 1024
+        result["newsletter_s"] = time.perf_counter() - t
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=10_000)
+    args = parser.parse_args()
+    runs = [_time_all("demo")]
+    from bench.search import bench_url, prepare_bench_db
+
+    prepare_bench_db(bench_url(), args.n, local=True)
+    runs.append(_time_all(f"{args.n} synthetic entries"))
+    for run in runs:
+        print(f"\n{run['data']}: six town PDFs {run['six_towns_s']:.1f} s, borough edition "
+              f"{run['borough_s']:.1f} s, newsletter {run['newsletter_s']:.1f} s")  # fmt: skip
+        for slug, t in run["towns"].items():
+            print(f"  {slug:<14} {t['entries']:6d} entries  {t['s']:6.2f} s  {t['kb']:8.0f} KB")
+    out = Path(__file__).parent / "results" / "print.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(runs, indent=2))
+    print(f"\nwritten {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Town PDFs parsed back with pypdf; the QR code decoded with zxing-cpp."""
+
+import io
+import re
+
+import pytest
+import zxingcpp
+from fastapi.testclient import TestClient
+from PIL import Image
+from pypdf import PdfReader
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.core.config import get_settings
+
+
+def pdf_text(content: bytes) -> tuple[PdfReader, list[str]]:
+    reader = PdfReader(io.BytesIO(content))
+    return reader, [page.extract_text() or "" for page in reader.pages]
+
+
+def flat(pages: list[str]) -> str:
+    return re.sub(r"\s+", " ", " ".join(pages))
+
+
+def town_entries(session: Session, slug: str) -> list[tuple[str, str]]:
+    return session.execute(
+        text(
+            "SELECT a.name, a.kind FROM asset a JOIN venue v ON v.id = a.venue_id "
+            "JOIN place p ON p.id = v.town_id WHERE p.slug = :s AND a.status = 'published'"
+        ),
+        {"s": slug},
+    ).all()
+
+
+def test_oldbury_pdf_has_every_entry_once_in_its_section(
+    client: TestClient, session: Session
+) -> None:
+    response = client.get("/towns/oldbury.pdf")
+    assert response.headers["content-type"] == "application/pdf"
+    reader, pages = pdf_text(response.content)
+    assert len(reader.pages) > 0
+    body = flat(pages)
+    assert "Recovery support in Oldbury" in body
+    assert re.search(r"Correct on \d{1,2} \w+ 20\d\d — check the website for changes", body)
+    sections = ["Mutual-aid meetings", "Bumping spaces", "Volunteering", "Clubs and groups",
+                "Courses", "Work and employment", "Peer support", "Support services",
+                "Meetings just outside Oldbury"]  # fmt: skip
+    positions = {s: body.find(s) for s in sections if s in body}
+    assert list(positions) == sorted(positions, key=positions.__getitem__), "section order"
+    bounds = [*sorted(positions.values()), len(body)]
+    for name, kind in town_entries(session, "oldbury"):
+        title = f"{name} When:"  # an entry's name line (names can also be venue names)
+        assert body.count(title) == 1, f"{name} appears once"
+        label = {"meeting": "Mutual-aid meetings", "bumping_space": "Bumping spaces",
+                 "volunteering": "Volunteering", "club": "Clubs and groups", "course": "Courses",
+                 "employment": "Work and employment", "peer_support": "Peer support",
+                 "service": "Support services"}[kind]  # fmt: skip
+        start = positions[label]
+        end = next(b for b in bounds if b > start)
+        assert start < body.find(title) < end, f"{name} under {label}"
+    assert "Page 1 of" in pages[0]
+    assert "Key" in body and "Step-free access" in body
+
+
+def test_meetings_are_in_day_order_and_cancellations_are_noted(
+    client: TestClient, session: Session
+) -> None:
+    session.execute(
+        text(
+            "UPDATE schedule SET cancelled_dates = ARRAY[current_date + 7] WHERE asset_id = "
+            "(SELECT id FROM asset WHERE external_id = 'aa-oldbury-tue')"
+        )
+    )
+    session.flush()
+    _, pages = pdf_text(client.get("/towns/oldbury.pdf").content)
+    body = flat(pages)
+    meetings = body[body.find("Mutual-aid meetings") : body.find("Bumping spaces")]
+    days = [d for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                        "Sunday") if f" {d} " in f" {meetings} "]  # fmt: skip
+    found = sorted(days, key=meetings.find)
+    assert found == days and len(days) >= 2
+    assert "Not on:" in body
+
+
+def test_qr_code_decodes_to_the_town_page(client: TestClient) -> None:
+    reader, _ = pdf_text(client.get("/towns/tipton.pdf").content)
+    images = [Image.open(io.BytesIO(image.data)) for image in reader.pages[0].images]
+    decoded = [r.text for img in images for r in zxingcpp.read_barcodes(img.convert("L"))]
+    assert f"{get_settings().base_url}/towns/tipton" in decoded
+
+
+def test_filters_and_borough_edition(client: TestClient, session: Session) -> None:
+    _, pages = pdf_text(
+        client.get("/towns/tipton.pdf", params={"kind": "meeting", "time": "evening"}).content
+    )
+    body = flat(pages)
+    assert "Only: Mutual-aid meetings · Evening" in body
+    assert "Bumping spaces" not in body
+    assert "Tipton Canal Side AA" in body
+    _, borough = pdf_text(client.get("/towns/sandwell.pdf").content)
+    everything = flat(borough)
+    for name, _ in town_entries(session, "tipton") + town_entries(session, "oldbury"):
+        assert name in everything
+
+
+def test_print_view_html_and_bad_filters(client: TestClient) -> None:
+    page = client.get("/towns/oldbury/print", params={"kind": "meeting"})
+    assert page.status_code == 200 and "/static/css/print.css" in page.text
+    assert 'href="/towns/oldbury.pdf?kind=meeting"' in page.text
+    assert client.get("/towns/oldbury.pdf", params={"radius": "-1"}).status_code == 422
+    assert client.get("/towns/atlantis.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x.css", "file:///etc/passwd"])
+def test_pdf_fetcher_refuses_anything_outside_the_static_files(url: str) -> None:
+    from app.printing.pdf import StaticOnlyFetcher
+
+    with pytest.raises(ValueError, match=r"refusing|disallowed"):
+        StaticOnlyFetcher().fetch(url)
