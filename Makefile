@@ -14,7 +14,7 @@ export DATABASE_URL := $(shell bash scripts/db.sh url)
 DB_UP := bash scripts/db.sh up
 endif
 
-.PHONY: run test setup browser-tools db migrate seed lint typecheck pytest stop bench clean
+.PHONY: run test setup fonts browser-tools db migrate seed lint typecheck pytest stop bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,20 +22,26 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# Browser tests: Debian's chromium + chromium-driver, and axe-core from npm; PDFs: DejaVu fonts.
-BROWSER_PKGS := chromium chromium-driver fonts-dejavu-core
+# Browser tests: Debian's chromium + chromium-driver, and axe-core from npm.
+BROWSER_PKGS := chromium chromium-driver
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
 browser-tools: node_modules/.installed
-	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null \
-	    || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; \
 	  else echo "Browser tests need: sudo apt-get install -y $(BROWSER_PKGS)"; fi; \
 	fi
 
-setup: $(VENV)/.installed
+# PDFs are set in DejaVu Sans.
+fonts:
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  else echo "PDFs need: sudo apt-get install -y fonts-dejavu-core"; fi; \
+	fi
+
+setup: $(VENV)/.installed fonts
 
 db: setup
 	$(DB_UP)
