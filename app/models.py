@@ -1,9 +1,10 @@
 """Every table model, imported once so metadata (Alembic, tests) sees them all."""
 
 from app.accounts.models import User
+from app.accounts.sessions import UserSession
 from app.assets.models import Asset, AssetInterest, Interest, Schedule
 from app.geocoding.models import Postcode
-from app.mapping.models import EmptySearch, Revision, Suggestion
+from app.mapping.models import EmptySearch, PendingChange, Revision, Suggestion
 from app.organisations.models import Organisation
 from app.places.models import Place
 from app.printing.models import NewsletterEdition
@@ -16,11 +17,13 @@ __all__ = [
     "Interest",
     "NewsletterEdition",
     "Organisation",
+    "PendingChange",
     "Place",
     "Postcode",
     "Revision",
     "Schedule",
     "Suggestion",
     "User",
+    "UserSession",
     "Venue",
 ]

@@ -166,6 +166,8 @@ class Asset(AssetBase, Timestamped, table=True):
     # Set by a database trigger from a sequence on every insert and update: the order of
     # the change feed (/feeds/changes), immune to clock skew between app servers.
     change_seq: int | None = Field(default=None, sa_type=sa.BigInteger(), index=True)
+    # When two entries are merged, the loser is archived and points here (its page redirects).
+    merged_into_id: int | None = Field(default=None, foreign_key="asset.id")
     search_vector: Any = Field(
         default=None,
         sa_column=sa.Column(

@@ -13,6 +13,7 @@ from app.assets.models import Asset, AssetStatus, Interest, Schedule
 from app.assets.schemas import AssetCreate
 from app.core.errors import InvalidInputError, NotFoundError
 from app.core.text import slugify
+from app.core.timestamps import utcnow
 from app.mapping.history import record_revision
 from app.mapping.models import EntityType
 from app.organisations.service import save_organisation
@@ -126,17 +127,57 @@ def upsert_asset(
         return create_asset(session, data=data, user_id=user_id), "created"
     if existing.source_checksum == checksum(data):
         return existing, "unchanged"
-    before = snapshot(existing)
-    _apply(session, existing, data)
-    existing.version += 1
-    existing.updated_at = func.now()
+    return update_asset(session, asset=existing, data=data, user_id=user_id), "updated"
+
+
+def update_asset(
+    session: Session,
+    *,
+    asset: Asset,
+    data: AssetCreate,
+    user_id: int | None = None,
+    action: str = "update",
+) -> Asset:
+    """Replace an entry's fields with `data`, bump its version and keep the revision."""
+    before = snapshot(asset)
+    keep_slug, keep_source, keep_external = asset.slug, asset.source, asset.external_id
+    _apply(session, asset, data)
+    asset.slug = keep_slug  # a slug is a permanent address
+    if data.source == "manual":  # an edit by hand keeps where the entry came from
+        asset.source, asset.external_id = keep_source, keep_external
+    asset.version += 1
+    asset.updated_at = utcnow()
     session.flush()
-    session.refresh(existing)
+    session.refresh(asset)
     record_revision(
-        session, entity_type=EntityType.asset, entity_id=_id(existing), action="update",
-        before=before, after=snapshot(existing), user_id=user_id, source=data.source,
+        session, entity_type=EntityType.asset, entity_id=_id(asset), action=action,
+        before=before, after=snapshot(asset), user_id=user_id, source=data.source,
     )  # fmt: skip
-    return existing, "updated"
+    return asset
+
+
+def set_status(
+    session: Session, *, asset: Asset, status: AssetStatus, user_id: int | None, action: str
+) -> Asset:
+    before = snapshot(asset)
+    asset.status = status
+    asset.version += 1
+    asset.updated_at = utcnow()
+    session.flush()
+    session.refresh(asset)
+    record_revision(
+        session, entity_type=EntityType.asset, entity_id=_id(asset), action=action,
+        before=before, after=snapshot(asset), user_id=user_id,
+    )  # fmt: skip
+    return asset
+
+
+def load_asset(session: Session, *, asset_id: int) -> Asset:
+    """Any entry, whatever its status (for the mapper area)."""
+    asset = session.get(Asset, asset_id)
+    if asset is None:
+        raise NotFoundError(f"no entry with id {asset_id}")
+    return asset
 
 
 def get_asset(session: Session, *, asset_id: int, published_only: bool = True) -> Asset:

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     max_per_page: int = 100
     api_rate_limit_per_minute: int = 600
     feed_max_age_s: int = 300
+    secure_cookies: bool = False  # set true behind HTTPS
+    stale_after_days: int = 182
+    out_of_date_after_days: int = 365
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> "Settings":

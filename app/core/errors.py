@@ -1,13 +1,15 @@
 """Typed domain errors, and every error mapped to a response in one place: JSON for the API and
 feeds, a friendly HTML page for the site."""
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -52,6 +54,8 @@ def wants_html(request: Request) -> bool:
 
 
 TITLES = {
+    403: ("Not allowed", "Your account cannot do that."),
+    409: ("Someone else changed this", "Please reload and try again."),
     404: ("Page not found", "We could not find that page. It may have moved or been removed."),
     422: ("Please check the address", "Part of the web address is not in a form we understand."),
     503: (
@@ -78,6 +82,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
         if wants_html(request):
+            if exc.status_code == 401:  # not signed in: off to the login page and back
+                target = quote(
+                    request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                )
+                return RedirectResponse(f"/login?next={target}", status_code=303)
             return html_error(request, exc.status_code, exc.message[:1].upper() + exc.message[1:])
         return JSONResponse(error_body(exc), status_code=exc.status_code)
 

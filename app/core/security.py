@@ -38,13 +38,15 @@ def form_token(now: float | None = None) -> str:
     return f"{stamp}.{_sign(stamp)}"
 
 
-def check_form_token(token: str, now: float | None = None) -> str | None:
+def check_form_token(
+    token: str, now: float | None = None, min_age_s: float = FORM_TOKEN_MIN_AGE_S
+) -> str | None:
     """None when the token is good; otherwise why not."""
     stamp, _, signature = token.partition(".")
     if not stamp.isdigit() or not hmac.compare_digest(signature, _sign(stamp)):
         return "The form has expired. Please try again."
     age = (now if now is not None else time.time()) - int(stamp)
-    if age < FORM_TOKEN_MIN_AGE_S:
+    if age < min_age_s:
         return "That was very quick. Please check the form and send it again."
     if age > FORM_TOKEN_MAX_AGE_S:
         return "The form has expired. Please try again."

@@ -72,3 +72,26 @@ class EmptySearch(SQLModel, table=True):
     )
     area: str | None = Field(default=None, max_length=80, index=True)
     filters: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+
+
+class ChangeStatus(StrEnum):
+    open = "open"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class PendingChange(Timestamped, table=True):
+    """A mapper's edit to a published entry, waiting for a coordinator."""
+
+    __tablename__ = "pending_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(foreign_key="asset.id", index=True)
+    base_version: int
+    proposed: dict[str, Any] = Field(sa_type=JSONB)
+    submitted_by_id: int | None = Field(default=None, foreign_key="user.id")
+    status: ChangeStatus = Field(
+        default=ChangeStatus.open, sa_type=enum_type(ChangeStatus), index=True
+    )
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reason: str | None = Field(default=None, max_length=2000)
