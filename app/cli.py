@@ -126,11 +126,12 @@ def user_create(
         )
         with _session() as session:
             user = create_user(session, data=data)
+            summary = f"created {user.role.value} {user.email}"
             session.commit()
     except (ValidationError, ValueError, DomainError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    console.print(f"created {user.role.value} {user.email}")
+    console.print(summary)
 
 
 @app.command("serve")

@@ -6,6 +6,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from app.accounts.pages import router as accounts_router
 from app.assets.agenda_pages import router as agenda_pages_router
 from app.assets.api import router as assets_router
 from app.assets.detail_pages import router as detail_pages_router
@@ -18,6 +19,10 @@ from app.feeds.hsds_api import router as hsds_router
 from app.feeds.http import FeedHTTPMiddleware
 from app.health import router as health_router
 from app.home import router as home_router
+from app.mapping.pages import router as mapper_router
+from app.mapping.report_pages import api_router as gaps_api_router
+from app.mapping.report_pages import router as reports_router
+from app.mapping.review_pages import router as review_router
 from app.mapping.suggest_pages import router as suggest_pages_router
 from app.places.api import router as places_router
 from app.places.pages import router as town_pages_router
@@ -62,6 +67,7 @@ def create_app() -> FastAPI:
         search_pages_router, embed_router, detail_pages_router,
         print_router,  # before town pages: /towns/{slug}.pdf would match /towns/{slug}
         town_pages_router, agenda_pages_router, suggest_pages_router, newsletter_router,
+        accounts_router, mapper_router, review_router, reports_router, gaps_api_router,
     ):  # fmt: skip
         app.include_router(router)
     return app
