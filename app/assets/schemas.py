@@ -11,6 +11,11 @@ from app.organisations.models import OrganisationCreate, OrganisationPublic
 from app.venues.models import VenueCreate, VenuePublic
 
 
+def _sensible_end(start: time, end: time) -> bool:
+    """Ends after it starts, or runs past midnight from an evening start (22:00–01:00)."""
+    return end > start or (start >= time(18) and end <= time(6))
+
+
 class ScheduleCreate(ScheduleBase):
     @model_validator(mode="after")
     def _complete(self) -> Self:
@@ -24,6 +29,8 @@ class ScheduleCreate(ScheduleBase):
             raise ValueError("a monthly schedule on a day of the month needs month_day")
         if self.frequency == "once" and not self.dates:
             raise ValueError("a one-off schedule needs at least one date")
+        if self.end_time is not None and not _sensible_end(self.start_time, self.end_time):
+            raise ValueError("the end time is before the start time")
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValueError("valid_until is before valid_from")
         return self

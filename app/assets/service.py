@@ -199,3 +199,13 @@ def last_modified(session: Session) -> datetime:
     """When any listing last changed (for Last-Modified on lists and feeds)."""
     latest = session.scalar(select(func.max(col(Asset.updated_at))))
     return latest or datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def merged_into(session: Session, *, asset_id: int) -> int | None:
+    """The entry an archived, merged entry now points to."""
+    target: int | None = session.scalar(
+        select(col(Asset.merged_into_id)).where(
+            col(Asset.id) == asset_id, col(Asset.status) == AssetStatus.archived
+        )
+    )
+    return target

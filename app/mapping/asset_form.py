@@ -150,9 +150,8 @@ def _field(loc: tuple[Any, ...], schedules: list[tuple[int, dict[str, Any]]]) ->
 
 def _message(error: Any, name: str) -> str:
     msg = str(error["msg"]).removeprefix("Value error, ")
-    return FRIENDLY.get(
-        _field(error["loc"], []), msg[:1].upper() + msg[1:] + ("" if msg.endswith(".") else ".")
-    )
+    sentence = msg[:1].upper() + msg[1:] + ("" if msg.endswith(".") else ".")
+    return FRIENDLY.get(name, sentence)
 
 
 TEXT_FIELDS = ("name", "description", "fellowship", "online_url", "online_phone",
