@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from app.accounts.auth import CheckedForm, Coordinator
+from app.accounts.auth import CheckedForm, Coordinator, Mapper
 from app.assets.models import Asset, AssetStatus
 from app.assets.service import load_asset, snapshot
 from app.core.db import get_session
@@ -33,7 +33,8 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any,
 
 
 @router.get("/mapper/review", response_class=HTMLResponse)
-def review_queue(request: Request, session: SessionDep, me: Coordinator) -> Response:
+def review_queue(request: Request, session: SessionDep, me: Mapper) -> Response:
+    """Everyone in the mapper area can see what is waiting; only coordinators decide."""
     new = (
         session.execute(
             select(Asset)

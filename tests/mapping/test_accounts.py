@@ -74,7 +74,7 @@ def test_permission_matrix(client: TestClient, session: Session) -> None:
         "/mapper/assets/new": (Role.mapper, Role.coordinator, Role.admin),
         "/mapper/stale": (Role.mapper, Role.coordinator, Role.admin),
         "/mapper/gaps": (Role.mapper, Role.coordinator, Role.admin),
-        "/mapper/review": (Role.coordinator, Role.admin),
+        "/mapper/review": (Role.mapper, Role.coordinator, Role.admin),
         "/mapper/users": (Role.admin,),
     }
     for path in pages_by_role:

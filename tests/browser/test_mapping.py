@@ -1,0 +1,77 @@
+"""In headless Chromium: a mapper signs in, adds a weekly meeting by postcode and finds it in the
+review queue; axe-core checks the entry form."""
+
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+from app.accounts.models import Role, UserCreate
+from app.accounts.service import create_user
+from tests.browser.test_site import axe_violations
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def mapper_account(engine: Engine) -> Iterator[tuple[str, str]]:
+    """A committed account (the browser talks to a separate server process), removed after."""
+    email = f"browser-{secrets.token_hex(4)}@example.org"
+    name = f"Browser Test Meeting {secrets.token_hex(3)}"
+    with Session(engine) as session:
+        create_user(session, data=UserCreate(email=email, display_name="Aisha", role=Role.mapper,
+                                             password=PASSWORD))  # fmt: skip
+        session.commit()
+    yield email, name
+    with Session(engine) as session:
+        ids = (
+            session.execute(text("SELECT id FROM asset WHERE name = :n"), {"n": name})
+            .scalars()
+            .all()
+        )
+        session.execute(
+            text("DELETE FROM revision WHERE entity_id = ANY(:i) AND entity_type = 'asset'"),
+            {"i": list(ids)},
+        )
+        session.execute(text("DELETE FROM asset WHERE id = ANY(:i)"), {"i": list(ids)})
+        session.execute(
+            text('DELETE FROM revision WHERE user_id IN (SELECT id FROM "user" WHERE email = :e)'),
+            {"e": email},
+        )
+        session.execute(text('DELETE FROM "user" WHERE email = :e'), {"e": email})
+        session.commit()
+
+
+def test_mapper_adds_a_weekly_meeting_and_sees_it_waiting(
+    browser: WebDriver, live_server: str, mapper_account: tuple[str, str]
+) -> None:
+    email, name = mapper_account
+    browser.get(f"{live_server}/login")
+    browser.find_element(By.ID, "l-email").send_keys(email)
+    browser.find_element(By.ID, "l-password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form.narrow-form button[type=submit]").click()
+    assert browser.current_url.endswith("/mapper")
+
+    browser.get(f"{live_server}/mapper/assets/new")
+    assert axe_violations(browser) == []
+    browser.find_element(By.ID, "f-name").send_keys(name)
+    browser.find_element(By.ID, "f-fellowship").send_keys("NA")
+    browser.find_element(By.ID, "f-venue_name").send_keys("Browser Test Hall")
+    browser.find_element(By.ID, "f-venue_postcode").send_keys("B69 3DE")
+    browser.find_element(By.CSS_SELECTOR, "input[name=s0_days][value=wed]").click()
+    browser.execute_script("document.getElementById('f-s0_start').value = '19:00';"
+                           "document.getElementById('f-s0_end').value = '20:30';")  # fmt: skip
+    browser.find_element(By.CSS_SELECTOR, "button[name=action][value=save]").click()
+    if "This may already be listed" in browser.page_source:
+        browser.find_element(By.CSS_SELECTOR, "input[name=confirm_different]").click()
+        browser.find_element(By.CSS_SELECTOR, "button[name=action][value=save]").click()
+    assert "/history" in browser.current_url
+    assert "waiting for a coordinator" in browser.page_source
+
+    browser.get(f"{live_server}/mapper/review")
+    assert name in browser.page_source
+    assert axe_violations(browser) == []
