@@ -17,6 +17,7 @@ from app.feeds.api import router as feeds_router
 from app.feeds.embed import router as embed_router
 from app.feeds.hsds_api import router as hsds_router
 from app.feeds.http import FeedHTTPMiddleware
+from app.geocoding.api import router as geocode_router
 from app.health import router as health_router
 from app.home import router as home_router
 from app.mapping.pages import router as mapper_router
@@ -68,6 +69,7 @@ def create_app() -> FastAPI:
         print_router,  # before town pages: /towns/{slug}.pdf would match /towns/{slug}
         town_pages_router, agenda_pages_router, suggest_pages_router, newsletter_router,
         accounts_router, mapper_router, review_router, reports_router, gaps_api_router,
+        geocode_router,
     ):  # fmt: skip
         app.include_router(router)
     return app

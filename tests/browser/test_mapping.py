@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
@@ -62,6 +64,13 @@ def test_mapper_adds_a_weekly_meeting_and_sees_it_waiting(
     browser.find_element(By.ID, "f-fellowship").send_keys("NA")
     browser.find_element(By.ID, "f-venue_name").send_keys("Browser Test Hall")
     browser.find_element(By.ID, "f-venue_postcode").send_keys("B69 3DE")
+    browser.find_element(By.ID, "find-pin").click()  # postcode → a pin that can be dragged
+    WebDriverWait(browser, 10).until(
+        expected_conditions.presence_of_element_located(
+            (By.CSS_SELECTOR, ".leaflet-marker-draggable")
+        )
+    )
+    assert browser.find_element(By.ID, "f-venue_lat").get_attribute("value")
     browser.find_element(By.CSS_SELECTOR, "input[name=s0_days][value=wed]").click()
     browser.execute_script("document.getElementById('f-s0_start').value = '19:00';"
                            "document.getElementById('f-s0_end').value = '20:30';")  # fmt: skip

@@ -1,4 +1,5 @@
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.core.errors import InvalidInputError
@@ -36,3 +37,10 @@ def test_unknown_or_malformed_input_is_a_clear_error(
 ) -> None:
     with pytest.raises(InvalidInputError, match=message):
         locate(session, query=query)
+
+
+def test_geocode_api(client: TestClient) -> None:
+    found = client.get("/api/v1/geocode", params={"q": "B69 3DE"}).json()
+    assert found["precision"] == "outcode" and 52 < found["latitude"] < 53
+    unknown = client.get("/api/v1/geocode", params={"q": "ZZ99 9ZZ"})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["query", "q"]
