@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from app.assets.filters import filter_conditions, resolve_town
 from app.assets.models import Asset, AssetKind, AssetStatus
 from app.assets.search_params import SearchParams, Sort, When
+from app.assets.service import ASSET_DETAILS
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
 from app.core.geo import geography_point, metres_to_miles, miles_to_metres
@@ -190,14 +190,7 @@ def _load(session: Session, rows: Sequence[Any], now: datetime) -> list[AssetHit
         return []
     ids = [r[0] for r in rows]
     assets = session.execute(
-        select(Asset)
-        .where(col(Asset.id).in_(ids))
-        .options(
-            selectinload(Asset.schedules),  # type: ignore[arg-type]
-            selectinload(Asset.interests),  # type: ignore[arg-type]
-            selectinload(Asset.venue),  # type: ignore[arg-type]
-            selectinload(Asset.organisation),  # type: ignore[arg-type]
-        )
+        select(Asset).where(col(Asset.id).in_(ids)).options(*ASSET_DETAILS)
     ).scalars()
     by_id = {a.id: a for a in assets}
     return [

@@ -19,6 +19,14 @@ from app.mapping.models import EntityType
 from app.organisations.service import save_organisation
 from app.venues.service import save_venue
 
+# Eager loading for everything a listing shows: one query per relationship, never N+1.
+ASSET_DETAILS = (
+    selectinload(Asset.schedules),  # type: ignore[arg-type]
+    selectinload(Asset.interests),  # type: ignore[arg-type]
+    selectinload(Asset.venue),  # type: ignore[arg-type]
+    selectinload(Asset.organisation),  # type: ignore[arg-type]
+)
+
 SNAPSHOT_FIELDS = (
     "kind", "name", "slug", "description", "attendance", "online_url", "online_phone",
     "online_notes", "fellowship", "audience", "cost", "public_phone", "public_email",
@@ -145,15 +153,7 @@ def update_asset(
     asset.slug = keep_slug  # a slug is a permanent address
     if data.source == "manual":  # an edit by hand keeps where the entry came from
         asset.source, asset.external_id = keep_source, keep_external
-    asset.version += 1
-    asset.updated_at = utcnow()
-    session.flush()
-    session.refresh(asset)
-    record_revision(
-        session, entity_type=EntityType.asset, entity_id=_id(asset), action=action,
-        before=before, after=snapshot(asset), user_id=user_id, source=data.source,
-    )  # fmt: skip
-    return asset
+    return _bump_and_record(session, asset, before, action, user_id, data.source)
 
 
 def set_status(
@@ -161,13 +161,21 @@ def set_status(
 ) -> Asset:
     before = snapshot(asset)
     asset.status = status
+    return _bump_and_record(session, asset, before, action, user_id, "manual")
+
+
+def _bump_and_record(
+    session: Session, asset: Asset, before: dict[str, Any], action: str, user_id: int | None,
+    source: str,
+) -> Asset:  # fmt: skip
+    """A change is a new version, a new `updated_at` and a revision with before and after."""
     asset.version += 1
     asset.updated_at = utcnow()
     session.flush()
     session.refresh(asset)
     record_revision(
         session, entity_type=EntityType.asset, entity_id=_id(asset), action=action,
-        before=before, after=snapshot(asset), user_id=user_id,
+        before=before, after=snapshot(asset), user_id=user_id, source=source,
     )  # fmt: skip
     return asset
 

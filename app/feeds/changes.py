@@ -11,12 +11,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetStatus
 from app.assets.present import asset_public
 from app.assets.search import AssetHit, town_names
+from app.assets.service import ASSET_DETAILS
 from app.core.time import next_occurrence
 
 PAGE_SIZE = 100
@@ -47,14 +47,7 @@ def changes_page(
         )
     assets = list(
         session.execute(
-            stmt.order_by(col(Asset.change_seq), col(Asset.id))
-            .limit(limit)
-            .options(
-                selectinload(Asset.schedules),  # type: ignore[arg-type]
-                selectinload(Asset.interests),  # type: ignore[arg-type]
-                selectinload(Asset.venue),  # type: ignore[arg-type]
-                selectinload(Asset.organisation),  # type: ignore[arg-type]
-            )
+            stmt.order_by(col(Asset.change_seq), col(Asset.id)).limit(limit).options(*ASSET_DETAILS)
         ).scalars()
     )
     hits = [AssetHit(a, None, next_occurrence(a.schedules, now)) for a in assets]

@@ -5,13 +5,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from app.assets.interests import list_interests
 from app.assets.models import Asset, AssetKind, AssetStatus, Attendance, Interest
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
+from app.assets.service import ASSET_DETAILS
 from app.core.config import get_settings
 from app.core.db import get_session
 from app.core.errors import InvalidInputError, NotFoundError
@@ -86,12 +86,7 @@ def _published_asset(session: Session, value: str, kind: str) -> Asset:
         session.execute(
             select(Asset)
             .where(col(Asset.id) == number, col(Asset.status) == AssetStatus.published)
-            .options(
-                selectinload(Asset.schedules),  # type: ignore[arg-type]
-                selectinload(Asset.interests),  # type: ignore[arg-type]
-                selectinload(Asset.venue),  # type: ignore[arg-type]
-                selectinload(Asset.organisation),  # type: ignore[arg-type]
-            )
+            .options(*ASSET_DETAILS)
         ).scalar_one_or_none()
         if number is not None
         else None
