@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.assets.models import AssetStatus, CapitalDomain, FiveWays, Interest
 from app.assets.schedule_spec import parse_schedules
@@ -21,7 +21,8 @@ from app.geocoding.service import load_outcodes
 from app.organisations.models import OrganisationCreate
 from app.places.models import PlaceKind
 from app.places.service import load_places, read_group_csv
-from app.venues.models import AccessFeature, VenueCreate
+from app.venues.hosting import set_hosting
+from app.venues.models import AccessFeature, Venue, VenueCreate, VenueHosting
 
 DATA_DIR = PROJECT_ROOT / "data"
 DEMO_SOURCE = "demo"
@@ -121,6 +122,32 @@ def demo_assets(directory: Path) -> list[AssetCreate]:
     ]
 
 
+def seed_hosting(session: Session, *, path: Path) -> int:
+    """Hosting details for demo venues (the venue register); only what differs is written."""
+    changed = 0
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            venue = session.execute(
+                select(Venue).where(col(Venue.name) == row["venue"])
+            ).scalar_one_or_none()
+            if venue is None:
+                continue
+            data = VenueHosting(
+                hosts_groups=row["hosts_groups"] == "yes",
+                room_capacity=int(row["room_capacity"]) if row["room_capacity"] else None,
+                cost_band=row["cost_band"] or None,
+                free_slots=_split(row["free_slots"]),
+                kitchen=row["kitchen"] == "yes",
+                hosting_public=row["hosting_public"] == "yes",
+                hosting_contact=row["hosting_contact"] or None,
+                hosting_terms=row["hosting_terms"] or None,
+            )
+            if VenueHosting.model_validate(venue, from_attributes=True) != data:
+                set_hosting(session, venue=venue, data=data, user_id=None)
+                changed += 1
+    return changed
+
+
 def seed_demo(session: Session, *, directory: Path) -> dict[str, int]:
     outcome: dict[str, int] = {"created": 0, "updated": 0, "unchanged": 0}
     for data in demo_assets(directory):
@@ -138,4 +165,5 @@ def seed_all(session: Session, *, demo: bool = True) -> SeedReport:
     report.interests = seed_interests(session, path=DATA_DIR / "interests.csv")
     if demo:
         report.assets = seed_demo(session, directory=DATA_DIR / "demo")
+        seed_hosting(session, path=DATA_DIR / "demo" / "venue_hosting.csv")
     return report

@@ -2,7 +2,7 @@
 inside a transaction that is rolled back."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -37,6 +37,7 @@ os.environ["ENV"] = "test"
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from app.accounts.models import Role  # noqa: E402
 from app.core.config import get_settings  # noqa: E402
 from app.core.db import get_engine, get_session  # noqa: E402
 from app.core.migrations import upgrade  # noqa: E402
@@ -81,3 +82,11 @@ def client(session: Session) -> Iterator[TestClient]:
     app.dependency_overrides[get_session] = _session
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def signed_in(client: TestClient, session: Session) -> Callable[[Role], str]:
+    """Sign the test client in with a new account of a role; returns its CSRF token."""
+    from tests.signin import sign_in
+
+    return lambda role: sign_in(client, session, role)

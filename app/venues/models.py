@@ -1,14 +1,16 @@
 """Venues: where things happen. `town_id` is derived from the location when saved."""
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+import sqlalchemy as sa
 from geoalchemy2 import Geography
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 from sqlmodel import Field, SQLModel
 
 from app.core.timestamps import Timestamped
-from app.core.types import text_array
+from app.core.types import enum_type, text_array
 
 
 class AccessFeature(StrEnum):
@@ -28,6 +30,18 @@ ACCESS_LABELS: dict[AccessFeature, str] = {
     AccessFeature.quiet_room: "Quiet room",
     AccessFeature.public_transport: "Near bus or train",
 }
+
+
+DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+BANDS = ("morning", "afternoon", "evening")
+SLOT_CODES = [f"{d}_{b}" for d in DAY_CODES for b in BANDS]
+WEEKDAY_EVENINGS = [f"{d}_evening" for d in DAY_CODES[:5]]
+
+
+class CostBand(StrEnum):
+    free = "free"
+    low = "low"
+    commercial = "commercial"
 
 
 class VenueBase(SQLModel):
@@ -52,6 +66,20 @@ class Venue(VenueBase, Timestamped, table=True):
     accessibility: list[str] = Field(
         default_factory=list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
     )
+    # Hosting: could a community group meet here? Recorded by mappers (the venue register).
+    hosts_groups: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    room_capacity: int | None = None
+    cost_band: CostBand | None = Field(default=None, sa_type=enum_type(CostBand))
+    hosting_terms: str | None = Field(default=None, max_length=1000)
+    # When the room is usually free: "mon_evening", "sat_morning", … (day code _ time band).
+    free_slots: list[str] = Field(
+        default_factory=list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
+    )
+    kitchen: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    hosting_public: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    # Who to ask about booking: coordinator-only, never in public pages or feeds.
+    hosting_contact: str | None = Field(default=None, max_length=500)
+    hosting_checked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class VenuePublic(BaseModel):
@@ -67,3 +95,24 @@ class VenuePublic(BaseModel):
     town_name: str | None = None
     accessibility: list[AccessFeature]
     directions: str | None
+
+
+class VenueHosting(BaseModel):
+    """What a mapper records about a venue's rooms."""
+
+    hosts_groups: bool = False
+    room_capacity: int | None = Field(default=None, ge=1, le=2000)
+    cost_band: CostBand | None = None
+    hosting_terms: str | None = Field(default=None, max_length=1000)
+    free_slots: list[str] = Field(default_factory=list, max_length=28)
+    kitchen: bool = False
+    hosting_public: bool = False
+    hosting_contact: str | None = Field(default=None, max_length=500)
+
+    @field_validator("free_slots")
+    @classmethod
+    def _known_slots(cls, slots: list[str]) -> list[str]:
+        unknown = [s for s in slots if s not in SLOT_CODES]
+        if unknown:
+            raise ValueError(f"unknown times: {', '.join(unknown)} (use e.g. mon_evening)")
+        return sorted(set(slots), key=SLOT_CODES.index)

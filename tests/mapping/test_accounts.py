@@ -67,7 +67,7 @@ def test_csrf_is_required_on_every_form(
 
 
 def test_permission_matrix(client: TestClient, session: Session) -> None:
-    from tests.mapping.conftest import sign_in
+    from tests.signin import sign_in
 
     pages_by_role = {
         "/mapper": (Role.mapper, Role.coordinator, Role.admin),

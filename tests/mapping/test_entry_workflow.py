@@ -12,8 +12,8 @@ from app.accounts.models import Role
 from app.assets.models import Asset, AssetStatus
 from app.core.timestamps import utcnow
 from app.mapping.models import PendingChange
-from tests.mapping.conftest import sign_in
 from tests.mapping.forms import meeting_form
+from tests.signin import sign_in
 
 
 def counts(session: Session) -> tuple[int, int, int]:

@@ -1,11 +1,9 @@
-"""Signed-in clients for each role, through the real login form."""
+"""Signing in through the real login form, for tests of the mapper area."""
 
 import re
 import secrets
 import time
-from collections.abc import Callable
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -36,8 +34,3 @@ def sign_in(client: TestClient, session: Session, role: Role) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     assert found is not None
     return found.group(1)
-
-
-@pytest.fixture
-def signed_in(client: TestClient, session: Session) -> Callable[[Role], str]:
-    return lambda role: sign_in(client, session, role)
