@@ -52,6 +52,8 @@ def _venue(asset: Asset, towns: dict[int, tuple[str, str]]) -> VenuePublic | Non
         town=town[0] if town else None,
         town_name=town[1] if town else None,
         accessibility=[AccessFeature(a) for a in venue.accessibility],
+        rooms_for_groups=venue.hosts_groups if venue.hosting_public else None,
+        room_capacity=venue.room_capacity if venue.hosting_public else None,
     )
 
 

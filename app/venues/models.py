@@ -95,6 +95,9 @@ class VenuePublic(BaseModel):
     town_name: str | None = None
     accessibility: list[AccessFeature]
     directions: str | None
+    # Only when the venue agreed to publish its hosting details.
+    rooms_for_groups: bool | None = None
+    room_capacity: int | None = None
 
 
 class VenueHosting(BaseModel):

@@ -149,3 +149,22 @@ def test_mapper_records_hosting_details(client: TestClient, session: Session,
     wrong = {"csrf": csrf, "free_slots": ["someday"], "room_capacity": "12"}
     bad = client.post(f"/mapper/venues/{venue.id}/hosting", data=wrong)
     assert bad.status_code == 422 and "unknown times: someday" in bad.text
+
+
+def test_public_pages_show_hosting_only_when_the_venue_agreed(
+    client: TestClient, session: Session
+) -> None:
+    def first_asset_at(venue: str) -> int:
+        return int(session.execute(
+            text("SELECT a.id FROM asset a JOIN venue v ON v.id = a.venue_id "
+                 "WHERE v.name = :n AND a.status = 'published' LIMIT 1"), {"n": venue},
+        ).scalar_one())  # fmt: skip
+
+    agreed = client.get(f"/api/v1/assets/{first_asset_at('Freeth Lane Community Hub')}").json()
+    assert agreed["venue"]["rooms_for_groups"] is True and agreed["venue"]["room_capacity"] == 30
+    private = client.get(
+        f"/api/v1/assets/{first_asset_at('Cradley Heath Wellbeing Centre')}"
+    ).json()
+    assert (
+        private["venue"]["rooms_for_groups"] is None and private["venue"]["room_capacity"] is None
+    )
