@@ -29,6 +29,7 @@ from app.mapping.suggest_pages import router as suggest_pages_router
 from app.mapping.venue_pages import router as venue_pages_router
 from app.places.api import router as places_router
 from app.places.pages import router as town_pages_router
+from app.printing.newsletter_admin import router as newsletter_admin_router
 from app.printing.newsletter_pages import router as newsletter_router
 from app.printing.pages import router as print_router
 
@@ -72,7 +73,7 @@ def create_app() -> FastAPI:
         print_router,  # before town pages: /towns/{slug}.pdf would match /towns/{slug}
         town_pages_router, agenda_pages_router, suggest_pages_router, newsletter_router,
         accounts_router, mapper_router, review_router, reports_router, gaps_api_router,
-        geocode_router, venue_pages_router,
+        geocode_router, venue_pages_router, newsletter_admin_router,
     ):  # fmt: skip
         app.include_router(router)
     return app

@@ -25,6 +25,7 @@ from app.mapping.duplicates import find_duplicates
 from app.mapping.models import ChangeStatus, PendingChange, Revision
 from app.mapping.workflow import (
     EditConflictError,
+    archive,
     history,
     merge,
     restore,
@@ -172,6 +173,15 @@ def merge_entry(asset_id: int, session: SessionDep, me: Coordinator, form: Check
     winner = merge(session, loser=load_asset(session, asset_id=asset_id),
                    winner=load_asset(session, asset_id=int(into)), by=me)  # fmt: skip
     return RedirectResponse(f"/mapper/assets/{winner.id}/history", status_code=303)
+
+
+@router.post("/mapper/assets/{asset_id}/archive")
+def archive_entry(
+    asset_id: int, session: SessionDep, me: Coordinator, form: CheckedForm
+) -> Response:
+    asset = load_asset(session, asset_id=asset_id)
+    archive(session, asset=asset, reason=str(form.get("reason", "")), by=me)
+    return RedirectResponse(f"/mapper/assets/{asset_id}/history", status_code=303)
 
 
 @router.get("/mapper/assets/{asset_id}/history", response_class=HTMLResponse)

@@ -117,6 +117,17 @@ def reject_change(session: Session, *, change: PendingChange, reason: str, by: S
     session.flush()
 
 
+def archive(session: Session, *, asset: Asset, reason: str, by: SignedIn) -> Asset:
+    """Closed or stopped: off the site and out of the feeds (as a deletion), history kept."""
+    _coordinator(by)
+    archived = set_status(
+        session, asset=asset, status=AssetStatus.archived, user_id=by.user_id, action="archive"
+    )
+    if reason.strip():
+        _note(session, archived, by, f"Archived: {reason.strip()}")
+    return archived
+
+
 def verify(session: Session, *, asset: Asset, by: SignedIn) -> Asset:
     """A mapper checked it is still right: last verified now, by them."""
     before = snapshot(asset)

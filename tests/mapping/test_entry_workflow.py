@@ -232,3 +232,16 @@ def test_stale_list_and_verify(client: TestClient, session: Session) -> None:
     client.post(f"/mapper/assets/{asset.id}/verify", data={"csrf": csrf, "back": "/mapper/stale"})
     assert "Sober Sunday Football" not in client.get("/mapper/stale").text
     assert "may be out of date" not in client.get(f"/assets/{asset.id}").text
+
+
+def test_coordinator_archives_a_closed_entry(client: TestClient, session: Session) -> None:
+    asset = created(session, "Board Games Night")
+    csrf = sign_in(client, session, Role.mapper)
+    assert client.post(f"/mapper/assets/{asset.id}/archive", data={"csrf": csrf}).status_code == 403
+    client.cookies.clear()
+    csrf = sign_in(client, session, Role.coordinator)
+    client.post(f"/mapper/assets/{asset.id}/archive", data={"csrf": csrf, "reason": "Venue closed"})
+    session.refresh(asset)
+    assert asset.status == AssetStatus.archived
+    assert client.get(f"/assets/{asset.id}").status_code == 404
+    assert "Archived: Venue closed" in client.get(f"/mapper/assets/{asset.id}/history").text

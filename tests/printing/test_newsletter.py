@@ -1,5 +1,6 @@
 import io
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -7,6 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlmodel import Session
 
+from app.accounts.models import Role
 from app.core.time import local_now
 from app.printing.newsletter import as_text, publish_edition
 
@@ -47,3 +49,20 @@ def test_agenda_covers_fourteen_days_in_order(session: Session) -> None:
 
 def test_unknown_edition_is_404(client: TestClient) -> None:
     assert client.get("/newsletter/99999").status_code == 404
+
+
+def test_coordinator_writes_the_featured_piece_and_publishes(
+    client: TestClient, session: Session, signed_in: Callable[[Role], str]
+) -> None:
+    csrf = signed_in(Role.coordinator)
+    desk = client.get("/mapper/newsletter")
+    assert desk.status_code == 200 and "THE NEXT 14 DAYS" in desk.text
+    published = client.post(
+        "/mapper/newsletter", data={"csrf": csrf, "featured": "Sunday breakfast is back!"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert published.status_code == 303
+    assert "Sunday breakfast is back!" in client.get(published.headers["location"]).text
+    client.cookies.clear()
+    signed_in(Role.mapper)
+    assert client.get("/mapper/newsletter").status_code == 403
