@@ -109,3 +109,16 @@ def test_script_widget_works_on_another_origin(
         links = browser.find_elements(By.CSS_SELECTOR, ".waymark-list li a")
         assert 0 < len(links) <= 5
         assert all(link.get_attribute("href").startswith(live_server) for link in links)
+
+
+@pytest.mark.parametrize("path", ["/", "/search?near=B69+3DE", "/towns/oldbury", "/whats-on"])
+def test_no_sideways_scrolling_at_320px(browser: WebDriver, live_server: str, path: str) -> None:
+    """320 CSS pixels: a small phone, or 640px at 200% zoom (WCAG reflow)."""
+    browser.set_window_size(320, 800)
+    try:
+        browser.get(live_server + path)
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        scroll = browser.execute_script("return document.documentElement.scrollWidth")
+        assert scroll <= width, f"{path}: content {scroll}px wide in a {width}px window"
+    finally:
+        browser.set_window_size(1280, 900)
