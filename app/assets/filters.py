@@ -1,18 +1,21 @@
 """SQL conditions for each search filter (the WHERE clause of the one search)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlmodel import Session, col
 
-from app.assets.models import Asset, AssetInterest, Attendance, Interest, Schedule
+from app.assets.models import Asset, AssetInterest, Attendance, Audience, Interest, Schedule
 from app.assets.search_params import SearchParams, When
 from app.core.errors import InvalidInputError, NotFoundError
 from app.core.time import BAND_BOUNDS, DAY_CODES, TimeBand
 from app.places.models import Place, PlaceKind
 from app.places.service import get_place
 from app.venues.models import Venue
+
+# Groups for young people are for these ages (the demo data and the public text say so).
+YOUNG_PEOPLE_AGES = (16, 25)
 
 
 def schedule_matches(days: list[int] | None, band: TimeBand | None, today: date) -> Any:
@@ -41,6 +44,20 @@ def schedule_matches(days: list[int] | None, band: TimeBand | None, today: date)
         lo, hi = BAND_BOUNDS[band]
         start = col(Schedule.start_time)
         conds.append(and_(start >= lo, start < hi) if lo < hi else or_(start >= lo, start < hi))
+    return exists().where(*conds)
+
+
+def schedule_between(after: time | None, before: time | None, today: date) -> Any:
+    """EXISTS a current schedule starting at or after `after` and ending by `before`."""
+    conds: list[ColumnElement[bool]] = [
+        col(Schedule.asset_id) == col(Asset.id),
+        or_(col(Schedule.valid_until).is_(None), col(Schedule.valid_until) >= today),
+    ]
+    if after is not None:
+        conds.append(col(Schedule.start_time) >= after)
+    if before is not None:
+        conds.append(col(Schedule.end_time).is_not(None))
+        conds.append(col(Schedule.end_time) <= before)
     return exists().where(*conds)
 
 
@@ -92,6 +109,10 @@ def filter_conditions(session: Session, p: SearchParams, now: datetime) -> list[
         where.append(col(Asset.types).contains([p.type]))
     if p.fellowship:
         where.append(func.lower(col(Asset.fellowship)) == p.fellowship.lower())
+    if p.starts_after or p.ends_before:
+        where.append(schedule_between(p.starts_after, p.ends_before, today))
+    if p.age is not None and not YOUNG_PEOPLE_AGES[0] <= p.age <= YOUNG_PEOPLE_AGES[1]:
+        where.append(col(Asset.audience) != Audience.young_people)
     if p.modified_after:
         where.append(col(Asset.updated_at) > p.modified_after)
     if p.q and p.q.strip():

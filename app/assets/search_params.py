@@ -1,6 +1,7 @@
 """Search parameters: the same names in the HTML form, the API and the feeds."""
 
 from datetime import datetime
+from datetime import time as clock_time  # `time` is also the name of a filter below
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -48,6 +49,11 @@ class SearchParams(BaseModel):
     type: str | None = Field(None, max_length=20, description="Meeting Guide type code, e.g. `O`.")
     fellowship: str | None = Field(None, max_length=40, description="e.g. `AA`, `NA`, `SMART`.")
     q: str | None = Field(None, max_length=200, description="Free text.")
+    starts_after: clock_time | None = Field(None, description="Starts at or after (HH:MM).")
+    ends_before: clock_time | None = Field(None, description="Ends by (HH:MM).")
+    age: int | None = Field(
+        None, ge=0, le=120, description="The person's age: leaves out groups for other ages."
+    )
     modified_after: datetime | None = Field(
         None, description="Only entries changed after this moment (ISO 8601)."
     )

@@ -5,7 +5,8 @@ Fields with no value are left out rather than sent as null (the schemas reject n
 from datetime import UTC
 from typing import Any
 
-from app.assets.models import Asset, AssetKind, Interest, Schedule
+from app.assets.filters import YOUNG_PEOPLE_AGES
+from app.assets.models import Asset, AssetKind, Audience, Interest, Schedule
 from app.core.config import get_settings
 from app.core.geo import latlon_of
 from app.core.labels import KIND_LABELS
@@ -175,6 +176,8 @@ def service(asset: Asset, *, nested: bool) -> dict[str, Any]:
         "email": asset.public_email,
         "status": "active",
         "fees": asset.cost,
+        "minimum_age": YOUNG_PEOPLE_AGES[0] if asset.audience == Audience.young_people else None,
+        "maximum_age": YOUNG_PEOPLE_AGES[1] if asset.audience == Audience.young_people else None,
         "last_modified": asset.updated_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "organization": organization,
     }

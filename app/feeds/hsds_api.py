@@ -1,12 +1,13 @@
 """Open Referral UK (HSDS 3.0 UK profile) endpoints under /hsds."""
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from app.assets.filters import YOUNG_PEOPLE_AGES
 from app.assets.interests import list_interests
 from app.assets.models import Asset, AssetKind, AssetStatus, Attendance, Interest
 from app.assets.search import search_assets
@@ -60,6 +61,10 @@ def services(
     postcode: Annotated[str | None, Query(max_length=10)] = None,
     proximity: Annotated[float | None, Query(gt=0, le=80_000, description="Metres")] = None,
     day: Annotated[str | None, Query(description="MO…SU or monday…sunday")] = None,
+    start_time: Annotated[time | None, Query(description="Starts at or after, HH:MM")] = None,
+    end_time: Annotated[time | None, Query(description="Ends by, HH:MM")] = None,
+    minimum_age: Annotated[int | None, Query(ge=0, le=120)] = None,
+    maximum_age: Annotated[int | None, Query(ge=0, le=120)] = None,
 ) -> dict[str, Any]:
     filters: dict[str, Any] = {"q": search, "page": page, "per_page": per_page,
                                "modified_after": modified_after}  # fmt: skip
@@ -75,9 +80,22 @@ def services(
         if weekday is None:
             raise InvalidInputError(f"unknown day {day!r}; use MO…SU", field="day")
         filters["day"] = [weekday]
+    filters.update(
+        starts_after=start_time, ends_before=end_time, age=_age(minimum_age, maximum_age)
+    )
     result = search_assets(session, params=SearchParams.model_validate(filters))
     contents = [hsds.service(h.asset, nested=False) for h in result.hits]
     return hsds.page(contents, total=result.total, page_number=page, size=per_page)
+
+
+def _age(minimum: int | None, maximum: int | None) -> int | None:
+    """An age range that misses the young people's groups' ages excludes them."""
+    lo, hi = YOUNG_PEOPLE_AGES
+    if maximum is not None and maximum < lo:
+        return maximum
+    if minimum is not None and minimum > hi:
+        return minimum
+    return None
 
 
 def _published_asset(session: Session, value: str, kind: str) -> Asset:

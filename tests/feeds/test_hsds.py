@@ -114,3 +114,20 @@ def test_no_private_contact_in_open_referral(client: TestClient, session: Sessio
     one = client.get("/hsds/services").json()["contents"][0]["id"]
     body += client.get(f"/hsds/services/{one}").text
     assert "07700" not in body and "Sam Private" not in body
+
+
+def test_time_and_age_filters(client: TestClient) -> None:
+    evening = all_pages(client, "/hsds/services", start_time="18:00", end_time="21:00")
+    assert evening
+    for item in evening:
+        full = client.get(f"/hsds/services/{item['id']}").json()
+        assert any(
+            s["opens_at"] >= "18:00" and s.get("closes_at", "99") <= "21:00"
+            for s in full["schedules"]
+        )
+    young = [s for s in all_pages(client, "/hsds/services") if s.get("minimum_age") == 16]
+    assert young and all(s["maximum_age"] == 25 for s in young)
+    adults = {s["id"] for s in all_pages(client, "/hsds/services", minimum_age=40)}
+    assert adults and not adults & {s["id"] for s in young}
+    children = all_pages(client, "/hsds/services", maximum_age=12)
+    assert {s["id"] for s in young}.isdisjoint(s["id"] for s in children)
