@@ -3,7 +3,7 @@
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
@@ -72,7 +72,10 @@ def list_assets(
 
 
 @router.get("/assets/{asset_id}", response_model=AssetPublic, summary="One published entry")
-def read_asset(asset_id: int, session: Annotated[Session, Depends(get_session)]) -> AssetPublic:
+def read_asset(
+    asset_id: Annotated[int, Path(description="Entry id")],
+    session: Annotated[Session, Depends(get_session)],
+) -> AssetPublic:
     asset = get_asset(session, asset_id=asset_id)
     now = local_now()
     hit = AssetHit(asset=asset, distance_miles=None, next=next_occurrence(asset.schedules, now))

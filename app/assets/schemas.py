@@ -3,7 +3,7 @@
 from datetime import date, datetime, time
 from typing import Self
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.assets.meeting_types import unknown_types
 from app.assets.models import AssetBase, AssetKind, AssetStatus, Attendance, ScheduleBase
@@ -118,6 +118,32 @@ class OccurrencePublic(BaseModel):
 
 
 class AssetPublic(BaseModel):
+    """A published entry, as every API and feed shows it (public contact data only)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 1,
+                    "slug": "oldbury-tuesday-night-aa",
+                    "kind": "meeting",
+                    "name": "Oldbury Tuesday Night AA",
+                    "attendance": "in_person",
+                    "fellowship": "AA",
+                    "types": ["D", "O", "X"],
+                    "audience": "everyone",
+                    "next_occurrence": {
+                        "start": "2026-11-24T19:30:00+00:00",
+                        "end": "2026-11-24T21:00:00+00:00",
+                        "label": "Tomorrow 19:30",
+                        "now": False,
+                    },
+                    "distance_miles": 0.9,
+                }
+            ]
+        }
+    )
+
     id: int
     slug: str
     url: str

@@ -45,7 +45,7 @@ class SearchParams(BaseModel):
     access: list[AccessFeature] = Field(
         default_factory=list, max_length=10, description="Venue must have all of these."
     )
-    audience: Audience | None = None
+    audience: Audience | None = Field(None, description="Who it is for, e.g. `women`.")
     type: str | None = Field(None, max_length=20, description="Meeting Guide type code, e.g. `O`.")
     fellowship: str | None = Field(None, max_length=40, description="e.g. `AA`, `NA`, `SMART`.")
     q: str | None = Field(None, max_length=200, description="Free text.")
@@ -58,8 +58,8 @@ class SearchParams(BaseModel):
         None, description="Only entries changed after this moment (ISO 8601)."
     )
     sort: Sort | None = Field(None, description="Default: distance with `near`, else name.")
-    page: int = Field(1, ge=1, le=10_000)
-    per_page: int = Field(20, ge=1, le=100)
+    page: int = Field(1, ge=1, le=10_000, description="Page number, from 1.")
+    per_page: int = Field(20, ge=1, le=100, description="Results a page (max 100).")
 
     def is_filtered(self) -> bool:
         return bool(self.filters())

@@ -4,7 +4,7 @@ import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
@@ -72,7 +72,10 @@ def all_calendar(
 
 @router.get("/{town}.ics", summary="iCalendar of one town (filters as search)")
 def town_calendar(
-    town: str, request: Request, session: SessionDep, params: Annotated[SearchParams, Query()]
+    town: Annotated[str, Path(description="Town slug, e.g. `tipton`")],
+    request: Request,
+    session: SessionDep,
+    params: Annotated[SearchParams, Query()],
 ) -> Response:
     place = get_place(session, slug=town)
     scoped = params.model_copy(update={"town": place.slug})
@@ -88,7 +91,7 @@ def changes(
     after_id: Annotated[
         int | None, Query(alias="afterId", ge=0, description="`id` of the last item")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
+    limit: Annotated[int, Query(ge=1, le=500, description="Items a page")] = PAGE_SIZE,
 ) -> Response:
     if (after_timestamp is None) != (after_id is None):
         raise InvalidInputError("give both afterTimestamp and afterId, or neither", field="afterId")

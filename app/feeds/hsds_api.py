@@ -3,7 +3,7 @@
 from datetime import datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import select
 from sqlmodel import Session, col
 
@@ -54,17 +54,17 @@ def _term_filter(term_id: str | None) -> dict[str, Any]:
 def services(
     session: SessionDep,
     search: Annotated[str | None, Query(max_length=200, description="Free text")] = None,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+    page: Annotated[int, Query(ge=1, le=10_000, description="Page number, from 1")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100, description="Items a page")] = 50,
     taxonomy_term_id: Annotated[str | None, Query(description="A kind or interest term")] = None,
     modified_after: Annotated[datetime | None, Query(description="ISO 8601")] = None,
-    postcode: Annotated[str | None, Query(max_length=10)] = None,
+    postcode: Annotated[str | None, Query(max_length=10, description="Near this postcode")] = None,
     proximity: Annotated[float | None, Query(gt=0, le=80_000, description="Metres")] = None,
     day: Annotated[str | None, Query(description="MO…SU or monday…sunday")] = None,
     start_time: Annotated[time | None, Query(description="Starts at or after, HH:MM")] = None,
     end_time: Annotated[time | None, Query(description="Ends by, HH:MM")] = None,
-    minimum_age: Annotated[int | None, Query(ge=0, le=120)] = None,
-    maximum_age: Annotated[int | None, Query(ge=0, le=120)] = None,
+    minimum_age: Annotated[int | None, Query(ge=0, le=120, description="Youngest age")] = None,
+    maximum_age: Annotated[int | None, Query(ge=0, le=120, description="Oldest age")] = None,
 ) -> dict[str, Any]:
     filters: dict[str, Any] = {"q": search, "page": page, "per_page": per_page,
                                "modified_after": modified_after}  # fmt: skip
@@ -115,15 +115,17 @@ def _published_asset(session: Session, value: str, kind: str) -> Asset:
 
 
 @router.get("/services/{service_id}", summary="One service, fully nested")
-def one_service(service_id: str, session: SessionDep) -> dict[str, Any]:
+def one_service(
+    service_id: Annotated[str, Path(description="Service id (UUID)")], session: SessionDep
+) -> dict[str, Any]:
     return hsds.service(_published_asset(session, service_id, "service"), nested=True)
 
 
 @router.get("/service_at_locations", summary="Services at their locations (paginated)")
 def service_at_locations(
     session: SessionDep,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=100)] = 50,
+    page: Annotated[int, Query(ge=1, le=10_000, description="Page number, from 1")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100, description="Items a page")] = 50,
 ) -> dict[str, Any]:
     # In-person and hybrid entries: the ones with a venue (online-only have no location).
     params = SearchParams(mode=Attendance.in_person, page=page, per_page=per_page)
@@ -133,7 +135,9 @@ def service_at_locations(
 
 
 @router.get("/service_at_locations/{sal_id}", summary="One service at a location")
-def one_service_at_location(sal_id: str, session: SessionDep) -> dict[str, Any]:
+def one_service_at_location(
+    sal_id: Annotated[str, Path(description="Service-at-location id (UUID)")], session: SessionDep
+) -> dict[str, Any]:
     found = hsds.service_at_location(_published_asset(session, sal_id, "service_at_location"))
     if found is None:
         raise NotFoundError(f"no service at location with id {sal_id}")
@@ -147,7 +151,9 @@ def taxonomies() -> dict[str, Any]:
 
 
 @router.get("/taxonomies/{taxonomy_id}", summary="One taxonomy")
-def one_taxonomy(taxonomy_id: str) -> dict[str, Any]:
+def one_taxonomy(
+    taxonomy_id: Annotated[str, Path(description="Taxonomy id (UUID)")],
+) -> dict[str, Any]:
     number = parse_hsds_id("taxonomy", taxonomy_id)
     if number not in hsds.TAXONOMIES:
         raise NotFoundError(f"no taxonomy with id {taxonomy_id}")
@@ -163,8 +169,8 @@ def _all_terms(session: Session) -> list[dict[str, Any]]:
 @router.get("/taxonomy_terms", summary="Taxonomy terms (paginated)")
 def taxonomy_terms(
     session: SessionDep,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=200)] = 100,
+    page: Annotated[int, Query(ge=1, le=10_000, description="Page number, from 1")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200, description="Items a page")] = 100,
 ) -> dict[str, Any]:
     terms = _all_terms(session)
     window = terms[(page - 1) * per_page : page * per_page]
@@ -172,7 +178,9 @@ def taxonomy_terms(
 
 
 @router.get("/taxonomy_terms/{term_id}", summary="One taxonomy term")
-def one_taxonomy_term(term_id: str, session: SessionDep) -> dict[str, Any]:
+def one_taxonomy_term(
+    term_id: Annotated[str, Path(description="Taxonomy term id (UUID)")], session: SessionDep
+) -> dict[str, Any]:
     for term in _all_terms(session):
         if term["id"] == term_id:
             return term

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from sqlmodel import Session
 
 from app.core.config import get_settings
@@ -36,7 +36,10 @@ def read_places(
 
 
 @router.get("/places/{slug}", response_model=PlaceDetail, summary="One place with its boundary")
-def read_place(slug: str, session: Annotated[Session, Depends(get_session)]) -> PlaceDetail:
+def read_place(
+    slug: Annotated[str, Path(description="Place slug, e.g. `oldbury`")],
+    session: Annotated[Session, Depends(get_session)],
+) -> PlaceDetail:
     place = get_place(session, slug=slug)
     counts = {p.slug: n for p, n in list_places(session)}
     parent = session.get(Place, place.parent_id) if place.parent_id else None
