@@ -14,6 +14,7 @@ from app.assets.pages import router as search_pages_router
 from app.core.config import PROJECT_ROOT
 from app.core.errors import install_error_handlers
 from app.core.headers import SecurityHeadersMiddleware
+from app.core.input_guard import InputGuardMiddleware
 from app.feeds.api import router as feeds_router
 from app.feeds.embed import router as embed_router
 from app.feeds.hsds_api import router as hsds_router
@@ -55,6 +56,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     # Outermost last: CORS wraps everything (429s too), then gzip, then ETag/304/rate limit.
     app.add_middleware(FeedHTTPMiddleware)
+    app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(

@@ -73,7 +73,7 @@ def list_assets(
 
 @router.get("/assets/{asset_id}", response_model=AssetPublic, summary="One published entry")
 def read_asset(
-    asset_id: Annotated[int, Path(description="Entry id")],
+    asset_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Entry id")],
     session: Annotated[Session, Depends(get_session)],
 ) -> AssetPublic:
     asset = get_asset(session, asset_id=asset_id)

@@ -4,7 +4,7 @@ from datetime import datetime
 from datetime import time as clock_time  # `time` is also the name of a filter below
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from app.assets.models import AssetKind, Attendance, Audience
 from app.core.time import TimeBand, Weekday
@@ -60,6 +60,14 @@ class SearchParams(BaseModel):
     sort: Sort | None = Field(None, description="Default: distance with `near`, else name.")
     page: int = Field(1, ge=1, le=10_000, description="Page number, from 1.")
     per_page: int = Field(20, ge=1, le=100, description="Results a page (max 100).")
+
+    @field_validator("starts_after", "ends_before")
+    @classmethod
+    def _wall_clock(cls, value: clock_time | None) -> clock_time | None:
+        """Times are local (Europe/London) wall-clock times; an offset would be meaningless."""
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("give a local time as HH:MM, without a time zone")
+        return value
 
     def is_filtered(self) -> bool:
         return bool(self.filters())

@@ -10,7 +10,8 @@ from fastapi.exception_handlers import (
 )
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import InterfaceError, OperationalError
+from pydantic import ValidationError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 MACHINE_PREFIXES = ("/api/", "/feeds/", "/hsds", "/openapi", "/healthz", "/readyz", "/docs")
@@ -90,6 +91,18 @@ def install_error_handlers(app: FastAPI) -> None:
             return html_error(request, exc.status_code, exc.message[:1].upper() + exc.message[1:])
         return JSONResponse(error_body(exc), status_code=exc.status_code)
 
+    @app.exception_handler(ValidationError)
+    async def _invalid_model(request: Request, exc: Exception) -> Response:
+        # Input that passed the route's checks but not a model built from it.
+        assert isinstance(exc, ValidationError)
+        if wants_html(request):
+            return html_error(request, 422)
+        detail = [
+            {"loc": ["query", *map(str, e["loc"])], "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -103,6 +116,14 @@ def install_error_handlers(app: FastAPI) -> None:
         if wants_html(request):
             return html_error(request, 422)
         return await request_validation_exception_handler(request, exc)
+
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # A value the database cannot hold (an id past 2^31, say): the input's fault, not ours.
+        message = "a value in the request is out of range"
+        if wants_html(request):
+            return html_error(request, 422, message[:1].upper() + message[1:] + ".")
+        return JSONResponse({"detail": message}, status_code=422)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)

@@ -86,10 +86,13 @@ def town_calendar(
 def changes(
     session: SessionDep,
     after_timestamp: Annotated[
-        int | None, Query(alias="afterTimestamp", ge=0, description="`modified` of the last item")
+        int | None,
+        Query(
+            alias="afterTimestamp", ge=0, le=2**63 - 1, description="`modified` of the last item"
+        ),
     ] = None,
     after_id: Annotated[
-        int | None, Query(alias="afterId", ge=0, description="`id` of the last item")
+        int | None, Query(alias="afterId", ge=0, le=2**31 - 1, description="`id` of the last item")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="Items a page")] = PAGE_SIZE,
 ) -> Response:
