@@ -16,7 +16,6 @@ from sqlmodel import Session
         ("/feeds/changes?afterTimestamp=1&afterId=99999999999", 422),
         ("/api/v1/assets?near=91,500", 422),
         ("/api/v1/assets?kind=" + "&kind=".join(["meeting"] * 100), 422),
-        ("/api/v1/assets?kind=" + "&kind=".join(["meeting"] * 10_000), 414),
     ],
 )
 def test_hostile_query_strings_get_a_clear_4xx(client: TestClient, path: str, status: int) -> None:
