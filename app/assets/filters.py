@@ -75,10 +75,10 @@ def filter_conditions(session: Session, p: SearchParams, now: datetime) -> list[
     if p.town:
         place = resolve_town(session, p.town)
         if place.kind == PlaceKind.town:
-            where.append(col(Venue.town_id) == place.id)
+            where.append(col(Asset.town_id) == place.id)
         else:  # a borough: every town in it
             towns = select(col(Place.id)).where(col(Place.parent_id) == place.id)
-            where.append(col(Venue.town_id).in_(towns))
+            where.append(col(Asset.town_id).in_(towns))
     if p.kind:
         where.append(col(Asset.kind).in_(p.kind))
     if p.interest:
@@ -102,7 +102,9 @@ def filter_conditions(session: Session, p: SearchParams, now: datetime) -> list[
     elif p.mode:
         where.append(col(Asset.attendance).in_([p.mode, Attendance.hybrid]))
     if p.access:
-        where.append(col(Venue.accessibility).contains([a.value for a in p.access]))
+        needs = [a.value for a in p.access]
+        with_access = select(col(Venue.id)).where(col(Venue.accessibility).contains(needs))
+        where.append(col(Asset.venue_id).in_(with_access))
     if p.audience:
         where.append(col(Asset.audience) == p.audience)
     if p.type:

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from app.assets.filters import filter_conditions, resolve_town
-from app.assets.models import Asset, AssetKind, AssetStatus
+from app.assets.models import Asset, AssetKind, AssetStatus, Schedule
 from app.assets.search_params import SearchParams, Sort, When
 from app.assets.service import ASSET_DETAILS
 from app.core.config import get_settings
@@ -19,7 +19,6 @@ from app.core.geo import geography_point, metres_to_miles, miles_to_metres
 from app.core.time import Occurrence, local_now, next_occurrence, zone
 from app.geocoding.service import Located, locate
 from app.places.models import Place
-from app.venues.models import Venue
 
 # `when` and `sort=next` are decided from computed occurrences, over at most this many rows.
 MAX_COMPUTED_ROWS = 5000
@@ -69,7 +68,8 @@ def _build(
         raise InvalidInputError("sort=distance needs a place to measure from (near)", field="sort")
     if params.town:
         result.town = resolve_town(session, params.town)
-    stmt = select(col(Asset.id)).outerjoin(Venue, col(Venue.id) == col(Asset.venue_id))
+    # One table: the asset carries its venue's point and town (kept by triggers).
+    stmt = select(col(Asset.id))
     stmt = stmt.where(col(Asset.status).in_(statuses), *filter_conditions(session, params, now))
     order: list[Any] = [func.lower(col(Asset.name)), col(Asset.id)]
     if params.near:
@@ -79,10 +79,10 @@ def _build(
             raise InvalidInputError(exc.message, field="near") from exc
         origin = geography_point(result.origin.point)
         limit_m = miles_to_metres(min(params.radius, get_settings().max_radius_miles))
-        stmt = stmt.where(func.ST_DWithin(col(Venue.location), origin, limit_m))
-        stmt = stmt.add_columns(func.ST_Distance(col(Venue.location), origin))
+        stmt = stmt.where(func.ST_DWithin(col(Asset.location), origin, limit_m))
+        stmt = stmt.add_columns(func.ST_Distance(col(Asset.location), origin))
         if sort == Sort.distance:
-            order = [col(Venue.location).op("<->")(origin), col(Asset.id)]
+            order = [col(Asset.location).op("<->")(origin), col(Asset.id)]
     elif around is not None:
         # Just outside a town: not in it, but within `around_miles` of its boundary.
         boundary = (
@@ -90,18 +90,17 @@ def _build(
             .where(col(Place.id) == around.id)
             .scalar_subquery()
         )
-        distance = func.ST_Distance(col(Venue.location), boundary)
+        distance = func.ST_Distance(col(Asset.location), boundary)
         stmt = stmt.where(
-            col(Venue.town_id).is_distinct_from(around.id),
-            func.ST_DWithin(col(Venue.location), boundary, miles_to_metres(around_miles)),
+            col(Asset.town_id).is_distinct_from(around.id),
+            func.ST_DWithin(col(Asset.location), boundary, miles_to_metres(around_miles)),
         ).add_columns(distance)
         if sort == Sort.distance:
             order = [distance, col(Asset.id)]
     return _Query(stmt.order_by(*order), computed=params.when is not None or sort == Sort.next)
 
 
-def _keep(hit: AssetHit, when: When | None, now: datetime) -> bool:
-    occ = hit.next
+def _keep(occ: Occurrence | None, when: When | None, now: datetime) -> bool:
     if when is None:
         return True
     if occ is None:
@@ -113,15 +112,34 @@ def _keep(hit: AssetHit, when: When | None, now: datetime) -> bool:
     return occ.start < now + timedelta(days=7)
 
 
-def _computed_hits(
-    session: Session, query: _Query, params: SearchParams, now: datetime
-) -> list[AssetHit]:
-    rows = session.execute(query.stmt.limit(MAX_COMPUTED_ROWS)).all()
-    hits = [h for h in _load(session, rows, now) if _keep(h, params.when, now)]
+@dataclass
+class _Timed:
+    """A candidate in the computed path: its result row, kind and next occurrence only."""
+
+    row: tuple[Any, ...]  # (id[, distance in metres])
+    kind: AssetKind
+    name: str
+    next: Occurrence | None
+
+
+def _computed(session: Session, query: _Query, params: SearchParams, now: datetime) -> list[_Timed]:
+    """Filter and order by computed occurrences, reading only schedules (not whole entries)."""
+    rows = session.execute(
+        query.stmt.add_columns(col(Asset.kind), col(Asset.name)).limit(MAX_COMPUTED_ROWS)
+    ).all()
+    ids = [r[0] for r in rows]
+    schedules: dict[int, list[Schedule]] = {i: [] for i in ids}
+    for s in session.execute(select(Schedule).where(col(Schedule.asset_id).in_(ids))).scalars():
+        schedules[s.asset_id].append(s)
+    timed = [
+        _Timed(tuple(r[:-2]), AssetKind(r[-2]), r[-1], next_occurrence(schedules[r[0]], now))
+        for r in rows
+    ]
+    kept = [t for t in timed if _keep(t.next, params.when, now)]
     if params.sort == Sort.next:
         far = now + timedelta(days=10_000)
-        hits.sort(key=lambda h: (h.next.start if h.next else far, h.asset.name.lower()))
-    return hits
+        kept.sort(key=lambda t: (t.next.start if t.next else far, t.name.lower()))
+    return kept
 
 
 def search_assets(
@@ -144,14 +162,16 @@ def search_assets(
     query = _build(session, params, now, result, statuses, around, around_miles)
     offset = (params.page - 1) * params.per_page
     if query.computed:
-        hits = _computed_hits(session, query, params, now)
-        result.total = len(hits)
-        result.hits = hits[offset : offset + params.per_page] if paginate else hits
+        timed = _computed(session, query, params, now)
+        result.total = len(timed)
+        chosen = timed[offset : offset + params.per_page] if paginate else timed
+        result.hits = _load(session, [t.row for t in chosen], now)
     else:
         page = query.stmt.limit(params.per_page).offset(offset) if paginate else query.stmt
         result.hits = _load(session, session.execute(page).all(), now)
         result.total = (
-            session.scalar(select(func.count()).select_from(query.stmt.subquery())) or 0
+            session.scalar(select(func.count()).select_from(query.stmt.order_by(None).subquery()))
+            or 0
             if paginate
             else len(result.hits)
         )
@@ -174,7 +194,7 @@ def _kind_counts(
     scratch = SearchResult(hits=[], total=0, params=unkinded, now=now)
     query = _build(session, unkinded, now, scratch, statuses, around, around_miles)
     if query.computed:
-        return dict(Counter(h.asset.kind for h in _computed_hits(session, query, unkinded, now)))
+        return dict(Counter(t.kind for t in _computed(session, query, unkinded, now)))
     ids = query.stmt.order_by(None).with_only_columns(col(Asset.id)).subquery()
     rows = session.execute(
         select(col(Asset.kind), func.count())
