@@ -1,8 +1,6 @@
 """What needs checking (stale entries) and what is missing (the gap report, also as CSV and
 JSON)."""
 
-import csv
-import io
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -14,6 +12,7 @@ from sqlmodel import Session, col
 from app.accounts.auth import Mapper
 from app.assets.models import Asset, AssetKind, AssetStatus
 from app.core.config import get_settings
+from app.core.csvout import csv_text
 from app.core.db import get_session
 from app.core.labels import KIND_LABELS
 from app.core.templating import templates
@@ -85,29 +84,18 @@ def gaps_page(request: Request, session: SessionDep, me: Mapper) -> Response:
 @router.get("/mapper/gaps.csv")
 def gaps_csv(session: SessionDep, me: Mapper) -> Response:
     report = gap_report(session)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    rows: list[list[object]] = [
         ["town", *[KIND_LABELS[k][1] for k in AssetKind], *[f"meetings {d}" for d in DAYS]]
-    )
+    ]
     for town in report.towns:
-        writer.writerow(
-            [town, *[report.kind_counts[town][k] for k in AssetKind], *report.meeting_days[town]]
-        )
-    writer.writerow([])
-    writer.writerow(["fellowship", "town", "in town", "nearest meeting", "miles"])
+        counts = [report.kind_counts[town][k] for k in AssetKind]
+        rows.append([town, *counts, *report.meeting_days[town]])
+    rows += [[], ["fellowship", "town", "in town", "nearest meeting", "miles"]]
     for n in report.nearest:
-        writer.writerow(
-            [
-                n.fellowship,
-                n.town,
-                "yes" if n.in_town else "no",
-                n.name or "",
-                n.distance_miles or "",
-            ]
-        )
+        rows.append([n.fellowship, n.town, "yes" if n.in_town else "no", n.name or "",
+                     n.distance_miles or ""])  # fmt: skip
     return Response(
-        out.getvalue(), media_type="text/csv; charset=utf-8",
+        csv_text(rows), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="waymark-gaps.csv"'},
     )  # fmt: skip
 

@@ -1,7 +1,5 @@
 """The venue register (/mapper/venues) and "where it could go" (CSV and a one-page brief)."""
 
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,6 +8,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.accounts.auth import CheckedForm, Mapper
+from app.core.csvout import csv_text
 from app.core.db import get_session
 from app.core.errors import NotFoundError
 from app.core.geo import latlon_of
@@ -130,12 +129,9 @@ def placement_rows(placements: list[Placement]) -> list[list[str]]:
 @router.get("/mapper/gaps/venues.csv")
 def placements_csv(request: Request, session: SessionDep, me: Mapper) -> Response:
     town = request.query_params.get("town") or None
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(BRIEF_HEADER)
-    writer.writerows(placement_rows(where_it_could_go(session, town_slug=town)))
+    body = csv_text([BRIEF_HEADER, *placement_rows(where_it_could_go(session, town_slug=town))])
     return Response(
-        out.getvalue(), media_type="text/csv; charset=utf-8",
+        body, media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="waymark-where-it-could-go.csv"'},
     )  # fmt: skip
 

@@ -168,3 +168,16 @@ def test_public_pages_show_hosting_only_when_the_venue_agreed(
     assert (
         private["venue"]["rooms_for_groups"] is None and private["venue"]["room_capacity"] is None
     )
+
+
+def test_csv_exports_neutralise_formulas(
+    client: TestClient, session: Session, signed_in: Callable[[Role], str]
+) -> None:
+    session.execute(text("UPDATE venue SET name = '=HYPERLINK(\"http://evil\",\"x\")' "
+                         "WHERE name = 'Freeth Lane Community Hub'"))  # fmt: skip
+    session.flush()
+    signed_in(Role.coordinator)
+    rows = list(csv.reader(io.StringIO(client.get("/mapper/gaps/venues.csv?town=oldbury").text)))
+    names = [r[3] for r in rows[1:]]
+    assert '\'=HYPERLINK("http://evil","x")' in names
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)

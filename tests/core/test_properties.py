@@ -1,0 +1,71 @@
+"""Property tests (Hypothesis): schedules → occurrences, and postcode parsing."""
+
+from datetime import date, datetime, time, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.assets.schemas import ScheduleCreate
+from app.core.time import occurrences, zone
+from app.geocoding.postcodes import parse_postcode
+
+TZ = zone()
+
+weekly = st.builds(
+    lambda days, hour, minute, interval, anchor: ScheduleCreate(
+        frequency="weekly",
+        weekdays=days,
+        start_time=time(hour, minute),
+        interval=interval,
+        valid_from=anchor,
+    ),  # fmt: skip
+    st.lists(st.integers(0, 6), min_size=1, max_size=7, unique=True),
+    st.integers(0, 23),
+    st.sampled_from([0, 15, 30, 45]),
+    st.integers(1, 4),
+    st.dates(date(2024, 1, 1), date(2027, 1, 1)),
+)
+monthly = st.builds(
+    lambda day, nth, hour: ScheduleCreate(
+        frequency="monthly_nth", weekdays=[day], nth_week=nth, start_time=time(hour)
+    ),
+    st.integers(0, 6), st.sampled_from([1, 2, 3, 4, -1]), st.integers(0, 23),
+)  # fmt: skip
+windows = st.tuples(
+    st.datetimes(datetime(2025, 1, 1), datetime(2028, 1, 1)), st.integers(1, 120)
+).map(lambda t: (t[0].replace(tzinfo=TZ), t[0].replace(tzinfo=TZ) + timedelta(days=t[1])))
+
+
+@settings(max_examples=150, deadline=None)
+@given(schedules=st.lists(st.one_of(weekly, monthly), min_size=1, max_size=3), window=windows)
+def test_occurrences_are_sorted_unique_in_range_and_keep_wall_clock(
+    schedules: list[ScheduleCreate], window: tuple[datetime, datetime]
+) -> None:
+    start, end = window
+    found = occurrences(schedules, start, end)
+    assert found == sorted(set(found))
+    assert all(start <= o.start < end and o.end > o.start for o in found)
+    wall_clocks = {s.start_time for s in schedules}
+    for o in found:
+        local = o.start.astimezone(TZ)
+        # A start inside the spring-forward gap moves by an hour; every other keeps its time.
+        assert local.time() in wall_clocks or (local + timedelta(hours=-1)).time() in wall_clocks
+        assert local.weekday() in {d for s in schedules for d in s.weekdays}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=12))
+def test_postcode_parsing_never_crashes_and_round_trips(text: str) -> None:
+    parsed = parse_postcode(text)
+    if parsed is not None:
+        assert parse_postcode(parsed.display) == parsed
+        assert parsed.code == parsed.display.replace(" ", "")
+
+
+@given(
+    st.from_regex(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}", fullmatch=True),
+    st.sampled_from(["", " ", "  "]),
+)
+def test_every_well_formed_postcode_parses(postcode: str, padding: str) -> None:
+    parsed = parse_postcode(padding + postcode.lower() + padding)
+    assert parsed is not None and parsed.is_full
