@@ -40,7 +40,11 @@ def submit_new(session: Session, *, data: AssetCreate, by: SignedIn, publish: bo
 def submit_edit(
     session: Session, *, asset: Asset, data: AssetCreate, version: int, by: SignedIn
 ) -> Asset | PendingChange:
-    """Coordinators' edits apply at once; a mapper's edit to a published entry waits."""
+    """Coordinators' edits apply at once; a mapper's edit to a published entry waits.
+
+    The row is locked while its version is compared, so of two saves at the same moment
+    exactly one wins and the other gets a conflict (no lost update)."""
+    session.refresh(asset, with_for_update=True)
     if asset.version != version:
         raise EditConflictError(asset)
     data = data.model_copy(update={"status": asset.status, "source": "manual"})
