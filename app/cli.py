@@ -202,3 +202,31 @@ def newsletter(
         stem.with_suffix(".html").write_text(html, encoding="utf-8")
         session.commit()
     console.print(f"edition {edition.number} written to {out}")
+
+
+@app.command("backup")
+def backup_command(
+    out: Annotated[Path, typer.Option(help="Directory for the dump")] = Path("backups"),
+) -> None:
+    """pg_dump the database (custom format, timestamped)."""
+    from app.core.backup import backup
+    from app.core.config import get_settings
+
+    target = backup(get_settings().database_url, out)
+    console.print(f"backup written to {target} ({target.stat().st_size // 1024} KB)")
+
+
+@app.command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A waymark backup")],
+    yes: Annotated[bool, typer.Option("--yes", help="Really replace the data")] = False,
+) -> None:
+    """Replace the database's contents with a backup."""
+    from app.core.backup import restore
+    from app.core.config import get_settings
+
+    if not yes:
+        console.print("[red]This replaces everything in the database. Add --yes to go on.[/red]")
+        raise typer.Exit(2)
+    restore(get_settings().database_url, file)
+    console.print(f"restored {file}")
