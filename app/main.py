@@ -15,6 +15,7 @@ from app.core.config import PROJECT_ROOT
 from app.core.errors import install_error_handlers
 from app.core.headers import SecurityHeadersMiddleware
 from app.core.input_guard import InputGuardMiddleware
+from app.core.logs import RequestLogMiddleware, configure_logging
 from app.feeds.api import router as feeds_router
 from app.feeds.embed import router as embed_router
 from app.feeds.hsds_api import router as hsds_router
@@ -53,12 +54,14 @@ def create_app() -> FastAPI:
         summary="Recovery asset directory: meetings, volunteering, bumping spaces, clubs, courses.",
         version="0.1.0",
     )
+    configure_logging()
     install_error_handlers(app)
     # Outermost last: CORS wraps everything (429s too), then gzip, then ETag/304/rate limit.
     app.add_middleware(FeedHTTPMiddleware)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(RequestLogMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

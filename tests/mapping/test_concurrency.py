@@ -20,8 +20,11 @@ from app.mapping.workflow import EditConflictError, submit_edit
 def test_exactly_one_of_two_concurrent_saves_wins(engine: Engine) -> None:
     email = f"concurrent-{secrets.token_hex(4)}@example.org"
     with Session(engine) as setup:
-        asset_id, version, name = setup.execute(
-            text("SELECT id, version, name FROM asset WHERE external_id = 'club-choir'")
+        asset_id, version, name, checksum = setup.execute(
+            text(
+                "SELECT id, version, name, source_checksum FROM asset "
+                "WHERE external_id = 'club-choir'"
+            )
         ).one()
         account = UserCreate(email=email, display_name="C", role=Role.coordinator,
                              password="long enough pw")  # fmt: skip
@@ -64,8 +67,11 @@ def test_exactly_one_of_two_concurrent_saves_wins(engine: Engine) -> None:
     finally:  # put the shared test data back as it was
         with Session(engine) as undo:
             undo.execute(
-                text("UPDATE asset SET name = :n WHERE id = :i"), {"n": name, "i": asset_id}
+                text("UPDATE asset SET name = :n, source_checksum = :c WHERE id = :i"),
+                {"n": name, "c": checksum, "i": asset_id},
             )
+            undo.execute(text("DELETE FROM revision WHERE user_id = :u"), {"u": user.id})
+            undo.execute(text('DELETE FROM "user" WHERE id = :u'), {"u": user.id})
             undo.commit()
 
 
