@@ -33,3 +33,22 @@ def test_oversized_bodies_are_refused_and_change_nothing(
     )  # fmt: skip
     assert response.status_code == 413
     assert session.execute(text("SELECT count(*) FROM suggestion")).scalar_one() == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["'; DROP TABLE asset; --", "%' OR 1=1 --", "\\", "%FF%FE", "a" * 200, "🙂 café ünïcödé"],
+)
+def test_sql_metacharacters_and_odd_text_are_just_text(
+    client: TestClient, session: Session, query: str
+) -> None:
+    before = session.execute(text("SELECT count(*) FROM asset")).scalar_one()
+    for path in ("/search", "/api/v1/assets", "/whats-on"):
+        response = client.get(path, params={"q": query, "near": query[:20]})
+        assert response.status_code in (200, 422), (path, response.status_code)
+    assert session.execute(text("SELECT count(*) FROM asset")).scalar_one() == before
+
+
+def test_invalid_utf8_in_the_address_is_not_a_server_error(client: TestClient) -> None:
+    for path in ("/search?q=%FF%FE%FD", "/api/v1/assets?town=%C3%28", "/towns/%FF"):
+        assert client.get(path).status_code < 500, path
