@@ -4,7 +4,8 @@ the server's memory at the start and the end.
 
     python -m bench.soak [--minutes 10] [--concurrency 8]
 
-Runs against the bench database beside DATABASE_URL's (migrated and seeded with the demo)."""
+Runs against its own database beside DATABASE_URL's (`<name>_soak`, migrated and seeded with
+the demo data), on a free loopback port."""
 
 import argparse
 import asyncio
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import make_url
 
 from bench.search import bench_url
 
@@ -30,6 +32,25 @@ READS = [
     "/feeds/meeting-guide.json", "/feeds/changes?limit=100", "/hsds/services?per_page=20",
     "/api/v1/assets?q=walk", "/", "/feeds/tipton.ics",
 ]  # fmt: skip
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _create_database(url: str) -> None:
+    import psycopg
+
+    target = make_url(url)
+    admin = target.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (target.database,))
+        if not exists.fetchone():
+            conn.execute(f'CREATE DATABASE "{target.database}"')
 
 
 def _rss_kb(pid: int) -> int:
@@ -86,7 +107,11 @@ async def _reader(client: httpx.AsyncClient, stop: float, counts: dict[str, Any]
     while time.monotonic() < stop:
         path = random.choice(READS)
         started = time.perf_counter()
-        r = await client.get(path)
+        try:
+            r = await client.get(path)
+        except httpx.TimeoutException:
+            counts["timeouts"].append(path)
+            continue
         counts["latencies"].append((time.perf_counter() - started) * 1000)
         counts["reads"] += 1
         counts["5xx"] += r.status_code >= 500
@@ -95,7 +120,9 @@ async def _reader(client: httpx.AsyncClient, stop: float, counts: dict[str, Any]
 async def _run(
     base: str, minutes: float, concurrency: int, email: str, password: str
 ) -> dict[str, Any]:
-    counts: dict[str, Any] = {"reads": 0, "edits": 0, "edit_ok": 0, "5xx": 0, "latencies": []}
+    counts: dict[str, Any] = {
+        "reads": 0, "edits": 0, "edit_ok": 0, "5xx": 0, "latencies": [], "timeouts": [],
+    }  # fmt: skip
     stop = time.monotonic() + minutes * 60
     limits = httpx.Limits(max_connections=concurrency + 1)
     readers = httpx.AsyncClient(base_url=base, timeout=60, limits=limits)
@@ -113,8 +140,13 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    url = bench_url()
-    email, password = _prepare(url)
+    url = make_url(bench_url()).set(
+        database=make_url(bench_url()).database.replace("_bench", "_soak")
+    )
+    url_text = url.render_as_string(hide_password=False)
+    _create_database(url_text)
+    email, password = _prepare(url_text)
+    url = url_text
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
@@ -122,7 +154,7 @@ def main() -> None:
         revisions_before = conn.execute(
             text("SELECT count(*) FROM revision WHERE action = 'verify'")
         ).scalar_one()
-    port = 8765
+    port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "API_RATE_LIMIT_PER_MINUTE": "100000000"}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port),

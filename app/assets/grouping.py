@@ -1,7 +1,6 @@
 """Listings grouped by kind and weekday (town pages and print share this)."""
 
 from dataclasses import dataclass, field
-from datetime import time
 
 from app.assets.models import AssetKind
 from app.assets.schemas import AssetPublic
@@ -15,7 +14,7 @@ BY_ARRANGEMENT = "Open access or by arrangement"
 @dataclass
 class DayGroup:
     label: str
-    entries: list[tuple[time | None, AssetPublic]] = field(default_factory=list)
+    entries: list[tuple[str | None, AssetPublic]] = field(default_factory=list)  # "19:00"
 
 
 @dataclass
@@ -45,7 +44,7 @@ def group_by_kind_and_day(items: list[AssetPublic]) -> list[KindGroup]:
                 else:
                     other.entries.append((s.start_time, item))
         for group in (*days.values(), other):
-            group.entries.sort(key=lambda e: (e[0] or time.min, e[1].name.lower()))
+            group.entries.sort(key=lambda e: (e[0] or "", e[1].name.lower()))
         filled = [g for g in (*days.values(), other, none) if g.entries]
         groups.append(KindGroup(kind=kind, days=filled, count=len(of_kind)))
     return groups

@@ -14,15 +14,19 @@ from app.assets.search import AssetHit
 from app.core.config import get_settings
 from app.core.geo import LatLon, latlon_of, point_feature
 from app.core.time import DAY_CODES, rrule_text
-from app.core.timewords import describe_schedule, is_just_started, occurrence_label
+from app.core.timewords import describe_schedule, hhmm, is_just_started, occurrence_label
 from app.organisations.models import OrganisationPublic
 from app.venues.models import AccessFeature, VenuePublic
 
 
 def schedule_public(s: Schedule) -> SchedulePublic:
     return SchedulePublic(
-        **s.model_dump(exclude={"id", "asset_id", "weekdays", "frequency"}),
+        **s.model_dump(
+            exclude={"id", "asset_id", "weekdays", "frequency", "start_time", "end_time"}
+        ),
         frequency=s.frequency.value,
+        start_time=hhmm(s.start_time),
+        end_time=hhmm(s.end_time) if s.end_time else None,
         weekdays=[DAY_CODES[d] for d in s.weekdays],
         rrule=rrule_text(s),
         description=describe_schedule(s),

@@ -98,8 +98,9 @@ class SchedulePublic(BaseModel):
     nth_week: int | None
     month_day: int | None
     dates: list[date]
-    start_time: time
-    end_time: time | None
+    # Wall-clock times in Europe/London ("19:00"), not instants: no UTC offset belongs here.
+    start_time: str = Field(pattern=r"^\d{2}:\d{2}$", examples=["19:00"])
+    end_time: str | None = Field(pattern=r"^\d{2}:\d{2}$", examples=["20:30"])
     valid_from: date | None
     valid_until: date | None
     cancelled_dates: list[date]

@@ -77,7 +77,7 @@ def _entry(item: AssetPublic, today: date) -> PrintEntry:
 def _first_slot(item: AssetPublic) -> tuple[int, str]:
     """(weekday, start) of the earliest weekly slot; 7 for entries with no fixed weekday."""
     slots = [
-        (DAY_CODES.index(d), s.start_time.isoformat())
+        (DAY_CODES.index(d), s.start_time)
         for s in item.schedules
         if s.frequency in ("weekly", "monthly_nth")
         for d in s.weekdays

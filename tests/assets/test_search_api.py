@@ -99,7 +99,7 @@ def test_friday_evening_returns_only_entries_with_a_friday_evening_occurrence(
     expected = set()
     for item in every:
         for s in item["schedules"]:
-            starts = time.fromisoformat(s["start_time"])
+            starts = time.fromisoformat(s["start_time"])  # "HH:MM"
             weekly_friday = s["frequency"] in ("weekly", "monthly_nth") and "fri" in s["weekdays"]
             if weekly_friday and lo <= starts < hi:
                 expected.add(item["id"])
