@@ -51,7 +51,10 @@ def error_body(error: DomainError) -> dict[str, object]:
 
 def wants_html(request: Request) -> bool:
     path = request.url.path
-    return not (path.startswith(MACHINE_PREFIXES) or path.endswith((".ics", ".json", ".pdf")))
+    return not (
+        path.startswith(MACHINE_PREFIXES)
+        or path.endswith((".ics", ".json", ".pdf", ".csv", ".txt"))
+    )
 
 
 TITLES = {
