@@ -68,12 +68,12 @@ def resolve_town(session: Session, slug: str) -> Place:
         raise InvalidInputError(exc.message, field="town") from exc
 
 
-def filter_conditions(session: Session, p: SearchParams, now: datetime) -> list[Any]:
-    """Every filter except `near` (which also orders and measures) as SQL conditions."""
+def filter_conditions(p: SearchParams, now: datetime, *, place: Place | None = None) -> list[Any]:
+    """Every filter except `near` (which also orders and measures) as SQL conditions;
+    `place` is the town (or borough) `p.town` names, already looked up."""
     today = now.date()
     where: list[Any] = []
-    if p.town:
-        place = resolve_town(session, p.town)
+    if place is not None:
         if place.kind == PlaceKind.town:
             where.append(col(Asset.town_id) == place.id)
         else:  # a borough: every town in it

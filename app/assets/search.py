@@ -70,7 +70,8 @@ def _build(
         result.town = resolve_town(session, params.town)
     # One table: the asset carries its venue's point and town (kept by triggers).
     stmt = select(col(Asset.id))
-    stmt = stmt.where(col(Asset.status).in_(statuses), *filter_conditions(session, params, now))
+    conditions = filter_conditions(params, now, place=result.town)
+    stmt = stmt.where(col(Asset.status).in_(statuses), *conditions)
     order: list[Any] = [func.lower(col(Asset.name)), col(Asset.id)]
     if params.near:
         try:

@@ -30,9 +30,9 @@ def read_places(
     session: Annotated[Session, Depends(get_session)],
     kind: Annotated[PlaceKind | None, Query(description="Only places of this kind")] = None,
 ) -> list[PlacePublic]:
-    rows = list_places(session, kind=kind)
-    parents = {p.id: p.slug for p, _ in list_places(session) if p.id is not None}
-    return [_public(place, count, parents) for place, count in rows]
+    rows = list_places(session)  # all of them once: the parents' slugs come from here too
+    parents = {p.id: p.slug for p, _ in rows if p.id is not None}
+    return [_public(place, n, parents) for place, n in rows if kind is None or place.kind == kind]
 
 
 @router.get("/places/{slug}", response_model=PlaceDetail, summary="One place with its boundary")
