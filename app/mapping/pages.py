@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
@@ -33,6 +33,7 @@ from app.mapping.workflow import (
     submit_new,
     verify,
 )
+from app.seed import DATA_DIR
 from app.venues.models import Venue
 
 router = APIRouter(include_in_schema=False)
@@ -219,3 +220,13 @@ def restore_entry(
         raise InvalidInputError("no such revision", field="revision")
     restore(session, asset=load_asset(session, asset_id=asset_id), revision=revision, by=me)
     return RedirectResponse(f"/mapper/assets/{asset_id}/history?saved=1", status_code=303)
+
+
+@router.get("/mapper/import-template.csv")
+def import_template(me: Mapper) -> FileResponse:
+    """The spreadsheet layout `waymark import csv FILE` reads, with three example rows."""
+    return FileResponse(
+        DATA_DIR / "import-template.csv",
+        media_type="text/csv; charset=utf-8",
+        filename="waymark-import-template.csv",
+    )
