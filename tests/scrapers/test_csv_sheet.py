@@ -30,8 +30,8 @@ def test_the_template_imports_and_a_second_run_changes_nothing(session: Session)
     assert smart == ("hybrid", "SMART", "pending_review")
     walk = session.execute(
         text(
-            "SELECT v.postcode, v.town_id IS NOT NULL FROM asset a JOIN venue v ON v.id = a.venue_id "
-            "WHERE a.external_id = 'walk-1' AND a.source = 'partner-sheet'"
+            "SELECT v.postcode, v.town_id IS NOT NULL FROM asset a "
+            "JOIN venue v ON v.id = a.venue_id WHERE a.external_id = 'walk-1' AND a.source = 'partner-sheet'"
         )  # fmt: skip
     ).one()
     assert walk == ("DY4 8ZF", True), "placed from its postcode, town derived"
