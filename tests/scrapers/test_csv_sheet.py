@@ -11,6 +11,10 @@ from scrapers.base import SourceError, SourceOptions
 from scrapers.csv_sheet import CsvSource
 
 OPTIONS = SourceOptions(name="partner-sheet")
+WALK_VENUE = """
+    SELECT v.postcode, v.town_id IS NOT NULL FROM asset a JOIN venue v ON v.id = a.venue_id
+    WHERE a.external_id = 'walk-1' AND a.source = 'partner-sheet'
+"""
 
 
 def records(payload: bytes) -> list:  # type: ignore[type-arg]
@@ -28,12 +32,7 @@ def test_the_template_imports_and_a_second_run_changes_nothing(session: Session)
         )  # fmt: skip
     ).one()
     assert smart == ("hybrid", "SMART", "pending_review")
-    walk = session.execute(
-        text(
-            "SELECT v.postcode, v.town_id IS NOT NULL FROM asset a "
-            "JOIN venue v ON v.id = a.venue_id WHERE a.external_id = 'walk-1' AND a.source = 'partner-sheet'"
-        )  # fmt: skip
-    ).one()
+    walk = session.execute(text(WALK_VENUE)).one()
     assert walk == ("DY4 8ZF", True), "placed from its postcode, town derived"
     again = run_import(session, source="partner-sheet", records=records(template))
     assert again.unchanged == 3 and again.created == again.updated == 0
