@@ -12,9 +12,9 @@ from app.assets.models import Asset, AssetStatus
 from app.assets.schemas import AssetCreate
 from app.core.geo import LatLon, geography_point, latlon_of
 from app.venues.models import Venue
+from app.venues.service import SAME_VENUE_METRES
 
 NEAR_METRES = 200
-SAME_PLACE_METRES = 30
 SIMILAR_NAME = 75  # rapidfuzz token_set_ratio, 0–100
 OVERLAP = timedelta(minutes=60)
 
@@ -63,7 +63,7 @@ def find_duplicates(
     found = []
     for asset, metres in nearby:
         similar = fuzz.token_set_ratio(asset.name.lower(), data.name.lower()) >= SIMILAR_NAME
-        same_place = metres <= SAME_PLACE_METRES or asset.venue_id == data.venue_id
+        same_place = metres <= SAME_VENUE_METRES or asset.venue_id == data.venue_id
         if similar or (same_place and _overlaps(data, asset)):
             found.append(asset)
     return found

@@ -9,6 +9,7 @@ from geoalchemy2 import Geography
 from pydantic import BaseModel, field_validator
 from sqlmodel import Field, SQLModel
 
+from app.core.time import DAY_CODES, TimeBand
 from app.core.timestamps import Timestamped
 from app.core.types import enum_type, text_array
 
@@ -32,8 +33,8 @@ ACCESS_LABELS: dict[AccessFeature, str] = {
 }
 
 
-DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-BANDS = ("morning", "afternoon", "evening")
+# Rooms are booked by day and part of the day (no night slots).
+BANDS = (TimeBand.morning.value, TimeBand.afternoon.value, TimeBand.evening.value)
 SLOT_CODES = [f"{d}_{b}" for d in DAY_CODES for b in BANDS]
 WEEKDAY_EVENINGS = [f"{d}_evening" for d in DAY_CODES[:5]]
 
