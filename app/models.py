@@ -4,6 +4,7 @@ from app.accounts.models import User
 from app.accounts.sessions import UserSession
 from app.assets.models import Asset, AssetInterest, Interest, Schedule
 from app.geocoding.models import Postcode
+from app.imports.models import ImportRun, ImportSource
 from app.mapping.models import EmptySearch, PendingChange, Revision, Suggestion
 from app.organisations.models import Organisation
 from app.places.models import Place
@@ -14,6 +15,8 @@ __all__ = [
     "Asset",
     "AssetInterest",
     "EmptySearch",
+    "ImportRun",
+    "ImportSource",
     "Interest",
     "NewsletterEdition",
     "Organisation",

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from geoalchemy2 import Geography
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.core.time import Frequency
@@ -181,6 +181,9 @@ class Asset(AssetBase, Timestamped, table=True):
     )
     external_id: str | None = Field(default=None, max_length=200)
     source_checksum: str | None = Field(default=None, max_length=64)
+    # The entry as its source last sent it (snapshot form): a field that differs from this
+    # now was edited by a person, and an import never overwrites it.
+    source_snapshot: dict[str, Any] | None = Field(default=None, sa_type=JSONB)
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     # Set by a database trigger from a sequence on every insert and update: the order of
     # the change feed (/feeds/changes), immune to clock skew between app servers.

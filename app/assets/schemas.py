@@ -50,6 +50,9 @@ class AssetCreate(AssetBase):
     last_verified_at: datetime | None = None
     source: str = "manual"
     external_id: str | None = None
+    # An imported in-person entry whose address could not be placed: kept (never published)
+    # until a mapper pins it. Not part of the entry's data.
+    place_later: bool = Field(default=False, exclude=True)
 
     @field_validator("types")
     @classmethod
@@ -62,7 +65,7 @@ class AssetCreate(AssetBase):
     @model_validator(mode="after")
     def _where(self) -> Self:
         has_venue = self.venue_id is not None or self.venue is not None
-        if self.attendance != Attendance.online and not has_venue:
+        if self.attendance != Attendance.online and not has_venue and not self.place_later:
             raise ValueError("an in-person or hybrid entry needs a venue")
         if self.attendance != Attendance.in_person and not (self.online_url or self.online_phone):
             raise ValueError("an online or hybrid entry needs an online link or phone number")

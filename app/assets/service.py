@@ -17,6 +17,7 @@ from app.core.timestamps import utcnow
 from app.mapping.history import record_revision
 from app.mapping.models import EntityType
 from app.organisations.service import save_organisation
+from app.venues.models import Venue
 from app.venues.service import save_venue
 
 # Eager loading for everything a listing shows: one query per relationship, never N+1.
@@ -34,23 +35,31 @@ SNAPSHOT_FIELDS = (
 )  # fmt: skip
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
 def snapshot(asset: Asset) -> dict[str, Any]:
     """The asset as plain JSON, for revisions and checksums."""
-    data = {f: _jsonable(getattr(asset, f)) for f in SNAPSHOT_FIELDS}
+    data = {f: jsonable(getattr(asset, f)) for f in SNAPSHOT_FIELDS}
     data["interests"] = sorted(i.slug for i in asset.interests)
     data["schedules"] = [
-        {k: _jsonable(v) for k, v in s.model_dump(exclude={"id", "asset_id"}).items()}
+        {k: jsonable(v) for k, v in s.model_dump(exclude={"id", "asset_id"}).items()}
         for s in asset.schedules
     ]
     return data
+
+
+def create_from_snapshot(
+    snap: dict[str, Any], *, source: str = "manual", external_id: str | None = None
+) -> AssetCreate:
+    """The input that makes an entry look like `snap` (a revision's or a merge's)."""
+    fields = {k: v for k, v in snap.items() if k != "slug"}
+    return AssetCreate.model_validate({**fields, "source": source, "external_id": external_id})
 
 
 def checksum(data: AssetCreate) -> str:
@@ -59,6 +68,8 @@ def checksum(data: AssetCreate) -> str:
 
 
 def _interests(session: Session, slugs: list[str]) -> list[Interest]:
+    if not slugs:
+        return []
     found = list(session.execute(select(Interest).where(col(Interest.slug).in_(slugs))).scalars())
     missing = sorted(set(slugs) - {i.slug for i in found})
     if missing:
@@ -97,10 +108,12 @@ def _apply(session: Session, asset: Asset, data: AssetCreate) -> None:
         if data.organisation
         else data.organisation_id
     )
-    asset.venue_id = save_venue(session, data=data.venue).id if data.venue else data.venue_id
+    if data.venue:
+        asset.venue = save_venue(session, data=data.venue)
+    else:
+        asset.venue = session.get(Venue, data.venue_id) if data.venue_id else None
     asset.interests = _interests(session, data.interests)
     asset.schedules = [Schedule(**s.model_dump()) for s in data.schedules]
-    asset.source_checksum = checksum(data)
 
 
 def create_asset(session: Session, *, data: AssetCreate, user_id: int | None = None) -> Asset:
@@ -131,11 +144,14 @@ def upsert_asset(
                 selectinload(Asset.interests),  # type: ignore[arg-type]
             )
         ).scalar_one_or_none()
-    if existing is None:
-        return create_asset(session, data=data, user_id=user_id), "created"
-    if existing.source_checksum == checksum(data):
+    if existing is not None and existing.source_checksum == checksum(data):
         return existing, "unchanged"
-    return update_asset(session, asset=existing, data=data, user_id=user_id), "updated"
+    if existing is None:
+        asset, what = create_asset(session, data=data, user_id=user_id), "created"
+    else:
+        asset, what = update_asset(session, asset=existing, data=data, user_id=user_id), "updated"
+    asset.source_checksum = checksum(data)
+    return asset, what
 
 
 def update_asset(

@@ -1,9 +1,11 @@
-"""Running an import: every record through AssetCreate and the one upsert, in one transaction.
+"""Running an import: every record through AssetCreate and the asset service, in one transaction.
 
-Unchanged records (same checksum) are skipped; records that vanished upstream are flagged for
-review ("may have closed"), never deleted; new entries wait for review unless the source is
-trusted. A source that cannot be read or parsed raises before anything is written."""
+Unchanged records (same checksum) are skipped without loading the entry; changed ones update
+only the fields nobody edited by hand (app.imports.merge); records that vanished upstream are
+flagged for review ("may have closed"), never deleted; new entries wait for review unless the
+source is trusted. A source that cannot be read or parsed raises before anything is written."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +15,11 @@ from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetStatus
 from app.assets.schemas import AssetCreate
-from app.assets.service import upsert_asset
+from app.assets.service import checksum, create_asset, load_asset, snapshot
 from app.core.errors import InvalidInputError
 from app.geocoding.service import locate
+from app.imports.matching import match_existing
+from app.imports.merge import merge_upstream, source_view
 from app.mapping.models import Suggestion, SuggestionKind, SuggestionStatus
 from scrapers.base import ImportRecord
 
@@ -27,56 +31,133 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     flagged: int = 0
+    for_review: int = 0  # upstream changes to fields a person edited, sent to review
+    matched: int = 0  # records recognised as entries a mapper had typed in
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (external id, name)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (external id, why)
 
     def summary(self) -> str:
         return (
             f"{self.source}: {self.created} new, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.flagged} flagged as possibly closed, "
-            f"{len(self.failed)} failed"
+            f"{self.for_review} changes sent to review, {self.matched} matched to existing "
+            f"entries, {len(self.unplaced)} to pin, {len(self.failed)} failed"
         )
 
 
-def _place(session: Session, fields: dict[str, Any]) -> None:
-    """Give a venue without coordinates the point of its postcode (offline tables first)."""
+@dataclass
+class _Known:
+    asset_id: int
+    status: AssetStatus
+    checksum: str | None
+
+
+def _place(session: Session, fields: dict[str, Any]) -> bool:
+    """Give a venue without coordinates the point of its postcode (offline tables first).
+    False when it cannot be placed: the entry is kept for a mapper to pin."""
     venue = fields.get("venue")
     if not venue or "latitude" in venue:
-        return
-    if not venue.get("postcode"):
-        raise InvalidInputError("cannot be placed: no coordinates and no postcode")
-    point = locate(session, query=venue["postcode"]).point
+        return True
+    try:
+        point = locate(session, query=venue["postcode"]).point if venue.get("postcode") else None
+    except InvalidInputError:
+        point = None
+    if point is None:
+        del fields["venue"]
+        fields["place_later"] = True
+        return False
     venue["latitude"], venue["longitude"] = point.latitude, point.longitude
+    return True
+
+
+def _validate(session: Session, record: ImportRecord) -> tuple[AssetCreate, bool]:
+    assert record.fields is not None
+    placed = _place(session, record.fields)
+    try:
+        return AssetCreate.model_validate(record.fields), placed
+    except ValidationError as exc:
+        why = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        raise InvalidInputError(why) from exc
 
 
 def run_import(
-    session: Session, *, source: str, records: list[ImportRecord], trusted: bool = False
+    session: Session,
+    *,
+    source: str,
+    records: Iterable[ImportRecord],
+    trusted: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     report = ImportReport(source=source)
     seen: set[str] = set()
-    for record in records:
+    known = _known(session, source=source)
+    for n, record in enumerate(records, start=1):
         seen.add(record.external_id)
+        if progress is not None:
+            progress(n)
         if record.fields is None:
             report.failed.append((record.external_id, record.problem or "unusable"))
             continue
         try:
-            _place(session, record.fields)
-            data = AssetCreate.model_validate(record.fields)
-        except (ValidationError, InvalidInputError) as exc:
-            why = exc.message if isinstance(exc, InvalidInputError) else "; ".join(
-                str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()
-            )  # fmt: skip
-            report.failed.append((record.external_id, why))
+            data, placed = _validate(session, record)
+        except InvalidInputError as exc:
+            report.failed.append((record.external_id, exc.message))
             continue
-        existing = session.execute(
-            select(col(Asset.status)).where(
-                col(Asset.source) == source, col(Asset.external_id) == record.external_id
+        before = known.get(record.external_id)
+        if before is None:
+            _bring_new(session, data=data, placed=placed, trusted=trusted, report=report)
+        elif before.checksum == checksum(data):
+            report.unchanged += 1
+        else:
+            asset = load_asset(session, asset_id=before.asset_id)
+            outcome = merge_upstream(
+                session, asset=asset, data=data.model_copy(update={"status": before.status})
             )
-        ).scalar_one_or_none()
-        status = existing or (AssetStatus.published if trusted else AssetStatus.pending_review)
-        _, what = upsert_asset(session, data=data.model_copy(update={"status": status}))
-        setattr(report, what, getattr(report, what) + 1)
+            setattr(report, outcome.what, getattr(report, outcome.what) + 1)
+            report.for_review += bool(outcome.for_review)
     report.flagged = _flag_vanished(session, source=source, seen=seen)
     return report
+
+
+def _bring_new(
+    session: Session, *, data: AssetCreate, placed: bool, trusted: bool, report: ImportReport
+) -> None:
+    match = match_existing(session, data=data, source=data.source)
+    if match.sure is not None:  # a mapper's entry: link it, and let a person settle differences
+        asset = match.sure
+        asset.source, asset.external_id, asset.source_snapshot = data.source, data.external_id, None
+        outcome = merge_upstream(
+            session, asset=asset, data=data.model_copy(update={"status": asset.status})
+        )
+        report.matched += 1
+        report.for_review += bool(outcome.for_review)
+        return
+    publish = trusted and placed and match.maybe is None
+    status = AssetStatus.published if publish else AssetStatus.pending_review
+    asset = create_asset(session, data=data.model_copy(update={"status": status}))
+    asset.source_snapshot = source_view(snapshot(asset))
+    asset.source_checksum = checksum(data)
+    report.created += 1
+    if not placed:
+        report.unplaced.append((str(data.external_id), data.name))
+    if match.maybe is not None:
+        session.add(
+            Suggestion(
+                asset_id=asset.id, kind=SuggestionKind.change,
+                message=f"Imported from {data.source}: it may be the same as “{match.maybe.name}” "
+                f"(#{match.maybe.id}). Merge them if so; otherwise publish it.",
+            )
+        )  # fmt: skip
+
+
+def _known(session: Session, *, source: str) -> dict[str, _Known]:
+    """What this source brought before, in one query (not one per record)."""
+    rows = session.execute(
+        select(
+            col(Asset.external_id), col(Asset.id), col(Asset.status), col(Asset.source_checksum)
+        ).where(col(Asset.source) == source)
+    )
+    return {str(ext): _Known(asset_id, status, check) for ext, asset_id, status, check in rows}
 
 
 def _flag_vanished(session: Session, *, source: str, seen: set[str]) -> int:
@@ -84,7 +165,7 @@ def _flag_vanished(session: Session, *, source: str, seen: set[str]) -> int:
         session.execute(
             select(Asset).where(
                 col(Asset.source) == source,
-                col(Asset.status) == AssetStatus.published,
+                col(Asset.status).in_([AssetStatus.published, AssetStatus.pending_review]),
                 col(Asset.external_id).not_in(seen) if seen else col(Asset.id).is_not(None),
             )
         )

@@ -27,6 +27,5 @@ def record_revision(
         user_id=user_id,
         source=source,
     )
-    session.add(revision)
-    session.flush()
+    session.add(revision)  # written with the next flush: nothing needs its id now
     return revision

@@ -12,7 +12,13 @@ from app.accounts.auth import ForbiddenError, SignedIn
 from app.accounts.models import Role
 from app.assets.models import Asset, AssetStatus
 from app.assets.schemas import AssetCreate
-from app.assets.service import create_asset, set_status, snapshot, update_asset
+from app.assets.service import (
+    create_asset,
+    create_from_snapshot,
+    set_status,
+    snapshot,
+    update_asset,
+)
 from app.core.errors import ConflictError, InvalidInputError, NotFoundError
 from app.core.timestamps import utcnow
 from app.mapping.history import record_revision
@@ -176,9 +182,7 @@ def restore(session: Session, *, asset: Asset, revision: Revision, by: SignedIn)
 
 
 def _from_snapshot(after: dict[str, Any]) -> AssetCreate:
-    fields = {k: v for k, v in after.items() if k not in ("slug", "status")}
-    fields["source"] = "manual"
-    return AssetCreate.model_validate(fields)
+    return create_from_snapshot({k: v for k, v in after.items() if k != "status"})
 
 
 def history(session: Session, *, asset_id: int) -> list[Revision]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetStatus
@@ -97,16 +97,17 @@ def load_places(
     return places
 
 
-def town_containing(session: Session, *, point: LatLon) -> Place | None:
-    return session.execute(
-        select(Place)
+def town_containing_query(*, point: LatLon) -> Select[int | None]:
+    """The id of the town whose boundary covers the point (the lowest id on a shared edge)."""
+    return (
+        select(col(Place.id))
         .where(
             col(Place.kind) == PlaceKind.town,
             func.ST_Covers(col(Place.boundary), point_element(point)),
         )
         .order_by(col(Place.id))
         .limit(1)
-    ).scalar_one_or_none()
+    )
 
 
 def assign_venue_towns(session: Session) -> None:
