@@ -71,8 +71,8 @@ def _venue(row: dict[str, Any]) -> dict[str, Any] | None:
     )
     postcode = row.get("postal_code") or next(iter(POSTCODE_IN_TEXT.findall(address or "")), None)
     coordinates = _coordinates(row)
-    if not (row.get("location") or address) or not (coordinates or postcode):
-        return None
+    if not (row.get("location") or address):
+        return None  # online only (an address without a point is placed, or kept to pin, later)
     parsed = parse_postcode(postcode) if postcode else None
     venue: dict[str, Any] = {
         "name": plain(row.get("location")) or (address.split(",")[0] if address else "Venue"),
@@ -91,7 +91,9 @@ def to_fields(row: dict[str, Any], options: SourceOptions) -> dict[str, Any]:
     point from the postcode; the import service does that)."""
     known = meeting_types()
     online = bool(row.get("conference_url") or row.get("conference_phone"))
-    venue = _venue(row)
+    # TSML says so outright; otherwise a place and a link make a hybrid meeting.
+    said = row.get("attendance_option")
+    venue = None if said == "online" and online else _venue(row)
     attendance = "hybrid" if online and venue else "online" if online else "in_person"
     start, end = parse_time(row.get("time")), parse_time(row.get("end_time"))
     days = parse_days(row.get("day"))

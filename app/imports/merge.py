@@ -94,5 +94,6 @@ def merge_upstream(session: Session, *, asset: Asset, data: AssetCreate) -> Merg
 
 def _as_create(view: dict[str, Any], data: AssetCreate, asset: Asset) -> AssetCreate:
     return create_from_snapshot(
-        {**view, "status": asset.status}, source=data.source, external_id=data.external_id
-    )
+        {**view, "status": asset.status, "place_later": view.get("venue_id") is None},
+        source=data.source, external_id=data.external_id,
+    )  # fmt: skip

@@ -33,7 +33,7 @@ class ImportReport:
     flagged: int = 0
     for_review: int = 0  # upstream changes to fields a person edited, sent to review
     matched: int = 0  # records recognised as entries a mapper had typed in
-    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (external id, name)
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (external id, what, where)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (external id, why)
 
     def summary(self) -> str:
@@ -52,29 +52,30 @@ class _Known:
     checksum: str | None
 
 
-def _place(session: Session, fields: dict[str, Any]) -> bool:
+def _place(session: Session, fields: dict[str, Any]) -> str | None:
     """Give a venue without coordinates the point of its postcode (offline tables first).
-    False when it cannot be placed: the entry is kept for a mapper to pin."""
+    When it cannot be placed, the entry is kept without a venue for a mapper to pin, and the
+    address the source gave is returned for the run report."""
     venue = fields.get("venue")
     if not venue or "latitude" in venue:
-        return True
+        return None
     try:
         point = locate(session, query=venue["postcode"]).point if venue.get("postcode") else None
     except InvalidInputError:
         point = None
     if point is None:
-        del fields["venue"]
-        fields["place_later"] = True
-        return False
+        keys = ("name", "address_line1", "locality", "postcode")
+        fields["place_later"], fields["venue"] = True, None
+        return ", ".join(str(venue[k]) for k in keys if venue.get(k)) or "no address"
     venue["latitude"], venue["longitude"] = point.latitude, point.longitude
-    return True
+    return None
 
 
-def _validate(session: Session, record: ImportRecord) -> tuple[AssetCreate, bool]:
+def _validate(session: Session, record: ImportRecord) -> tuple[AssetCreate, str | None]:
     assert record.fields is not None
-    placed = _place(session, record.fields)
+    unplaced = _place(session, record.fields)
     try:
-        return AssetCreate.model_validate(record.fields), placed
+        return AssetCreate.model_validate(record.fields), unplaced
     except ValidationError as exc:
         why = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
         raise InvalidInputError(why) from exc
@@ -99,13 +100,13 @@ def run_import(
             report.failed.append((record.external_id, record.problem or "unusable"))
             continue
         try:
-            data, placed = _validate(session, record)
+            data, unplaced = _validate(session, record)
         except InvalidInputError as exc:
             report.failed.append((record.external_id, exc.message))
             continue
         before = known.get(record.external_id)
         if before is None:
-            _bring_new(session, data=data, placed=placed, trusted=trusted, report=report)
+            _bring_new(session, data=data, unplaced=unplaced, trusted=trusted, report=report)
         elif before.checksum == checksum(data):
             report.unchanged += 1
         else:
@@ -120,7 +121,12 @@ def run_import(
 
 
 def _bring_new(
-    session: Session, *, data: AssetCreate, placed: bool, trusted: bool, report: ImportReport
+    session: Session,
+    *,
+    data: AssetCreate,
+    unplaced: str | None,
+    trusted: bool,
+    report: ImportReport,
 ) -> None:
     match = match_existing(session, data=data, source=data.source)
     if match.sure is not None:  # a mapper's entry: link it, and let a person settle differences
@@ -132,14 +138,14 @@ def _bring_new(
         report.matched += 1
         report.for_review += bool(outcome.for_review)
         return
-    publish = trusted and placed and match.maybe is None
+    publish = trusted and unplaced is None and match.maybe is None
     status = AssetStatus.published if publish else AssetStatus.pending_review
     asset = create_asset(session, data=data.model_copy(update={"status": status}))
     asset.source_snapshot = source_view(snapshot(asset))
     asset.source_checksum = checksum(data)
     report.created += 1
-    if not placed:
-        report.unplaced.append((str(data.external_id), data.name))
+    if unplaced is not None:
+        report.unplaced.append((str(data.external_id), f"{data.name} — {unplaced}"))
     if match.maybe is not None:
         session.add(
             Suggestion(

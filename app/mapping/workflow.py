@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 
 from app.accounts.auth import ForbiddenError, SignedIn
 from app.accounts.models import Role
-from app.assets.models import Asset, AssetStatus
+from app.assets.models import Asset, AssetStatus, Attendance
 from app.assets.schemas import AssetCreate
 from app.assets.service import (
     create_asset,
@@ -75,6 +75,8 @@ def approve_asset(session: Session, *, asset: Asset, by: SignedIn) -> Asset:
     _coordinator(by)
     if asset.status != AssetStatus.pending_review:
         raise InvalidInputError("that entry is not waiting for review")
+    if asset.attendance != Attendance.online and asset.venue_id is None:
+        raise InvalidInputError("pin this entry on the map (edit it and give it a venue) first")
     return set_status(
         session, asset=asset, status=AssetStatus.published, user_id=by.user_id, action="publish"
     )
