@@ -59,9 +59,11 @@ def imported(session: Session, slug: str = "langley-serenity") -> Asset:
 
 
 def counts(session: Session) -> tuple[int, ...]:
-    return tuple(session.execute(text(
+    query = (
         "SELECT (SELECT count(*) FROM asset), (SELECT count(*) FROM revision), "
-        "(SELECT count(*) FROM pending_change), (SELECT count(*) FROM suggestion)")).one())  # fmt: skip
+        "(SELECT count(*) FROM pending_change), (SELECT count(*) FROM suggestion)"
+    )
+    return tuple(session.execute(text(query)).one())
 
 
 def edit_by_hand(session: Session, asset: Asset, by: SignedIn, **fields: Any) -> None:
