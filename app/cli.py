@@ -9,6 +9,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from sqlmodel import Session
 
 from app.core.db import get_engine
+from app.imports.commands import import_command, sources_app
 
 app = typer.Typer(help="Waymark: recovery asset directory.", no_args_is_help=True)
 db_app = typer.Typer(help="Database: migrations and seed data.", no_args_is_help=True)
@@ -232,40 +233,6 @@ def restore_command(
     console.print(f"restored {file}")
 
 
-@app.command("import")
-def import_command(
-    type_: Annotated[str, typer.Argument(metavar="TYPE", help="Importer type, e.g. meeting-guide")],
-    location: Annotated[str, typer.Argument(help="URL or file")],
-    name: Annotated[str, typer.Option(help="Source name recorded on every entry")] = "",
-    fellowship: Annotated[str | None, typer.Option(help="Fellowship of every meeting")] = None,
-    trusted: Annotated[bool, typer.Option(help="Publish new entries without review")] = False,
-    dry_run: Annotated[bool, typer.Option(help="Report what would change; change nothing")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for a URL")] = 20.0,
-) -> None:
-    """Import a feed: new entries wait for review; changes update; vanished ones are flagged."""
-    from app.core.errors import DomainError
-    from app.imports.service import run_import
-    from scrapers.base import SourceOptions, fetch
-    from scrapers.registry import SOURCES
-
-    source = SOURCES.get(type_)
-    if source is None:
-        console.print(f"[red]unknown importer {type_!r}; known: {', '.join(SOURCES)}[/red]")
-        raise typer.Exit(2)
-    options = SourceOptions(name=name or f"{type_}:{location}"[:80], fellowship=fellowship)
-    try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
-            bar.add_task(f"reading {location}", total=None)
-            records = list(source.records(fetch(location, timeout_s=timeout), options))
-        with _session() as session:
-            report = run_import(session, source=options.name, records=records, trusted=trusted)
-            if dry_run:
-                session.rollback()
-            else:
-                session.commit()
-    except DomainError as exc:
-        console.print(f"[red]{exc.message}; nothing was changed[/red]")
-        raise typer.Exit(1) from exc
-    console.print(("(dry run) " if dry_run else "") + report.summary())
-    for external_id, why in report.failed[:20]:
-        console.print(f"  failed {external_id}: {why}")
+# The importers' commands live with them: `waymark import …` and `waymark sources run`.
+app.command("import")(import_command)
+app.add_typer(sources_app, name="sources")

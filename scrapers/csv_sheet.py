@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from app.assets.schedule_spec import parse_schedules
-from scrapers.base import ImportRecord, SourceError, SourceOptions
+from scrapers.base import ImportRecord, Payload, SourceError, SourceOptions, as_payload
 
 REQUIRED = ("id", "kind", "name")
 LIST = ";"
@@ -62,8 +62,8 @@ def row_fields(row: dict[str, str], options: SourceOptions) -> dict[str, Any]:
 class CsvSource:
     type = "csv"
 
-    def records(self, payload: bytes, options: SourceOptions) -> Iterator[ImportRecord]:
-        text = _text(payload)
+    def records(self, payload: bytes | Payload, options: SourceOptions) -> Iterator[ImportRecord]:
+        text = _text(as_payload(payload).read())
         try:
             dialect: Any = csv.Sniffer().sniff(text.splitlines()[0] if text else "", ",;\t")
         except csv.Error:

@@ -21,7 +21,7 @@ from app.geocoding.service import locate
 from app.imports.matching import match_existing
 from app.imports.merge import merge_upstream, source_view
 from app.mapping.models import Suggestion, SuggestionKind, SuggestionStatus
-from scrapers.base import ImportRecord
+from scrapers.base import ImportRecord, SourceError
 
 
 @dataclass
@@ -116,6 +116,8 @@ def run_import(
             )
             setattr(report, outcome.what, getattr(report, outcome.what) + 1)
             report.for_review += bool(outcome.for_review)
+    if not seen:  # an empty or misread feed must not mark everything "may have closed"
+        raise SourceError("the source lists nothing: check that it is the right feed")
     report.flagged = _flag_vanished(session, source=source, seen=seen)
     return report
 
