@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from datetime import time
 from typing import Any
 
-import ijson
-
 from app.assets.meeting_types import meeting_types
 from app.geocoding.postcodes import parse_postcode
 from scrapers.base import ImportRecord, Payload, SourceError, SourceOptions, as_payload
+from scrapers.jsonstream import stream_array
 
 DAY_NAMES = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 TIME = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s*([ap]\.?m\.?)?\s*$", re.I)
@@ -121,61 +120,12 @@ def to_fields(row: dict[str, Any], options: SourceOptions) -> dict[str, Any]:
     return fields
 
 
-def _start(payload: Payload) -> tuple[int, bytes]:
-    """Where the JSON starts (after a byte order mark) and its first character."""
-    start = 3 if payload.read(3) == b"\xef\xbb\xbf" else 0
-    payload.seek(start)
-    byte = payload.read(1)
-    while byte and byte.isspace():
-        byte = payload.read(1)
-    payload.seek(start)
-    return start, byte
-
-
-def _has_meetings_array(payload: Payload) -> bool:
-    return any(
-        (prefix, event) == ("meetings", "start_array") for prefix, event, _ in ijson.parse(payload)
-    )
-
-
-def _rows(payload: Payload, options: SourceOptions) -> Iterator[Any]:
-    """Meetings one at a time (ijson: memory stays flat), following `next` links of paginated
-    feeds ({"meetings": [...], "next": url})."""
-    while True:
-        start, first = _start(payload)
-        if first not in (b"[", b"{"):
-            raise SourceError(
-                "not JSON: expected a JSON array of meetings (the Meeting Guide format)"
-            )
-        try:
-            prefix = "item" if first == b"[" else "meetings.item"
-            found = 0
-            for row in ijson.items(payload, prefix, use_float=True):
-                found += 1
-                yield row
-            if first == b"[":
-                return
-            payload.seek(start)
-            if not found and not _has_meetings_array(payload):
-                raise SourceError(
-                    'expected a JSON array of meetings, or an object with a "meetings" array '
-                    "(the Meeting Guide format)"
-                )
-            payload.seek(start)
-            following = next(ijson.items(payload, "next"), None)
-        except ijson.JSONError as exc:
-            raise SourceError(f"not valid JSON: {exc}") from exc
-        if not isinstance(following, str) or not following:
-            return
-        payload = options.more(following)
-
-
 class MeetingGuideSource:
     type = "meeting-guide"
 
     def records(self, payload: bytes | Payload, options: SourceOptions) -> Iterator[ImportRecord]:
         seen: set[str] = set()
-        for n, row in enumerate(_rows(as_payload(payload), options)):
+        for n, row in enumerate(stream_array(as_payload(payload), "meetings", options=options)):
             if not isinstance(row, dict) or not row.get("slug") or not row.get("name"):
                 raise SourceError(f"meeting {n + 1} has no name or slug; both are required")
             slug = str(row["slug"])
