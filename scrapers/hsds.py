@@ -65,26 +65,32 @@ def _schedule(data: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _venue(service: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
-    """(venue, online link) from the first service_at_location."""
+def _where(service: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """(venue, online link): the first physical location, and a virtual one if any."""
+    venue, link = None, None
     for sal in service.get("service_at_locations") or []:
         location = sal.get("location") or {}
         if location.get("location_type") == "virtual":
-            return None, location.get("url") or service.get("url")
-        addresses = location.get("addresses") or location.get("physical_addresses") or [{}]
-        address = addresses[0]
-        venue: dict[str, Any] = {
-            "name": plain(location.get("name")) or plain(address.get("address_1")) or "Venue",
-            "address_line1": plain(address.get("address_1")),
-            "locality": plain(address.get("city")),
-            "postcode": (address.get("postal_code") or "").upper() or None,
-            "directions": plain(location.get("description")),
-        }
-        lat, lon = location.get("latitude"), location.get("longitude")
-        if lat is not None and lon is not None and (lat or lon):
-            venue["latitude"], venue["longitude"] = float(lat), float(lon)
-        return venue, None
-    return None, None
+            link = link or location.get("url") or service.get("url")
+        elif venue is None:
+            venue = _venue(location)
+    return venue, link
+
+
+def _venue(location: dict[str, Any]) -> dict[str, Any]:
+    addresses = location.get("addresses") or location.get("physical_addresses") or [{}]
+    address = addresses[0]
+    venue: dict[str, Any] = {
+        "name": plain(location.get("name")) or plain(address.get("address_1")) or "Venue",
+        "address_line1": plain(address.get("address_1")),
+        "locality": plain(address.get("city")),
+        "postcode": (address.get("postal_code") or "").upper() or None,
+        "directions": plain(location.get("description")),
+    }
+    lat, lon = location.get("latitude"), location.get("longitude")
+    if lat is not None and lon is not None and (lat or lon):
+        venue["latitude"], venue["longitude"] = float(lat), float(lon)
+    return venue
 
 
 def _kind(service: dict[str, Any], options: SourceOptions) -> str:
@@ -97,13 +103,13 @@ def _kind(service: dict[str, Any], options: SourceOptions) -> str:
 
 
 def to_fields(service: dict[str, Any], options: SourceOptions) -> dict[str, Any]:
-    venue, link = _venue(service)
+    venue, link = _where(service)
     schedules = [s for s in map(_schedule, service.get("schedules") or []) if s is not None]
     fields: dict[str, Any] = {
         "kind": _kind(service, options),
         "name": plain(service.get("name")) or "",
         "description": plain(service.get("description")),
-        "attendance": "online" if link and not venue else "in_person",
+        "attendance": ("hybrid" if venue else "online") if link else "in_person",
         "online_url": link,
         "website": service.get("url") or None,
         "public_email": service.get("email") or None,

@@ -6,7 +6,7 @@ from datetime import UTC
 from typing import Any
 
 from app.assets.filters import YOUNG_PEOPLE_AGES
-from app.assets.models import Asset, AssetKind, Audience, Interest, Schedule
+from app.assets.models import Asset, AssetKind, Attendance, Audience, Interest, Schedule
 from app.core.config import get_settings
 from app.core.geo import latlon_of
 from app.core.labels import KIND_LABELS
@@ -147,6 +147,20 @@ def _location(asset: Asset, service_id: str) -> dict[str, Any] | None:
     }
 
 
+def _online_location(asset: Asset, service_id: str) -> dict[str, Any] | None:
+    """Online and hybrid entries are also delivered at a "virtual" location (the profile's
+    location has no URL: the joining details are on the page at the service's url)."""
+    if asset.attendance == Attendance.in_person or asset.id is None:
+        return None
+    location_id = hsds_id("online_location", asset.id)
+    return {
+        "id": hsds_id("online_service_at_location", asset.id),
+        "service_id": service_id,
+        "location_id": location_id,
+        "location": {"id": location_id, "location_type": "virtual", "name": "Online"},
+    }
+
+
 def _organization(asset: Asset) -> dict[str, Any] | None:
     org = asset.organisation
     if org is None or org.id is None:
@@ -183,9 +197,10 @@ def service(asset: Asset, *, nested: bool) -> dict[str, Any]:
     }
     if nested:
         sal = _location(asset, service_id)
+        online = _online_location(asset, service_id)
         data.update(
             schedules=[_schedule(s, service_id) for s in asset.schedules],
-            service_at_locations=[sal] if sal else [],
+            service_at_locations=[x for x in (sal, online) if x],
             attributes=_attributes(asset, service_id),
         )
     return _clean(data)

@@ -18,6 +18,8 @@ KINDS = {
     "address": "4b09",
     "attribute": "4b0a",
     "accessibility": "4b0b",
+    "online_location": "4b0c",  # the "virtual" location of an online or hybrid entry
+    "online_service_at_location": "4b0d",
 }
 
 
