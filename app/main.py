@@ -23,6 +23,7 @@ from app.feeds.http import FeedHTTPMiddleware
 from app.geocoding.api import router as geocode_router
 from app.health import router as health_router
 from app.home import router as home_router
+from app.imports.pages import router as sources_router
 from app.mapping.pages import router as mapper_router
 from app.mapping.report_pages import api_router as gaps_api_router
 from app.mapping.report_pages import router as reports_router
@@ -78,7 +79,7 @@ def create_app() -> FastAPI:
         print_router,  # before town pages: /towns/{slug}.pdf would match /towns/{slug}
         town_pages_router, agenda_pages_router, suggest_pages_router, newsletter_router,
         accounts_router, mapper_router, review_router, reports_router, gaps_api_router,
-        geocode_router, venue_pages_router, newsletter_admin_router,
+        geocode_router, venue_pages_router, newsletter_admin_router, sources_router,
     ):  # fmt: skip
         app.include_router(router)
     return app

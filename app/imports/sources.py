@@ -77,7 +77,7 @@ def last_run(session: Session, *, source_id: int | None) -> ImportRun | None:
     ).scalar_one_or_none()
 
 
-def recent_runs(session: Session, *, source_id: int) -> list[ImportRun]:
+def recent_runs(session: Session, *, source_id: int | None) -> list[ImportRun]:
     return list(
         session.execute(
             select(ImportRun)

@@ -11,8 +11,8 @@ from app.accounts.models import Role
 from app.main import create_app
 
 COORDINATOR_ACTIONS = ("/review/", "/merge", "/archive", "/mapper/newsletter")
-ADMIN_PAGES = ("/mapper/users",)
-ADMIN_ACTIONS = ("/restore/", "/mapper/users")
+ADMIN_PAGES = ("/mapper/users", "/mapper/sources")
+ADMIN_ACTIONS = ("/restore/", "/mapper/users", "/mapper/sources")
 
 
 def _all_routes(routes: list[object]) -> list[APIRoute]:
