@@ -116,8 +116,11 @@ def _apply(session: Session, asset: Asset, data: AssetCreate) -> None:
     asset.schedules = [Schedule(**s.model_dump()) for s in data.schedules]
 
 
-def create_asset(session: Session, *, data: AssetCreate, user_id: int | None = None) -> Asset:
-    asset = Asset(kind=data.kind, name=data.name, slug="")
+def create_asset(
+    session: Session, *, data: AssetCreate, user_id: int | None = None,
+    source_checksum: str | None = None,
+) -> Asset:  # fmt: skip
+    asset = Asset(kind=data.kind, name=data.name, slug="", source_checksum=source_checksum)
     asset.slug = _unique_slug(session, data.slug or slugify(data.name, 200), None)
     _apply(session, asset, data)
     session.add(asset)

@@ -9,7 +9,8 @@ coordinator can approve (take the source's value) or send back (keep ours)."""
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from app.assets.models import Asset, Schedule
 from app.assets.schemas import AssetCreate
@@ -21,7 +22,7 @@ from app.assets.service import (
     snapshot,
     update_asset,
 )
-from app.mapping.models import PendingChange
+from app.mapping.models import EntityType, PendingChange, Revision
 from app.organisations.service import save_organisation
 from app.venues.service import save_venue
 
@@ -68,7 +69,7 @@ def upstream_view(session: Session, *, data: AssetCreate) -> dict[str, Any]:
 def merge_upstream(session: Session, *, asset: Asset, data: AssetCreate) -> MergeOutcome:
     """Apply a changed upstream record to an existing entry, field by field."""
     current = source_view(snapshot(asset))
-    base = asset.source_snapshot or {}  # no snapshot: every difference is a person's choice
+    base = _base(session, asset)
     fresh = upstream_view(session, data=data)
     human = [f for f in COMPARED if current[f] != base.get(f)]
     contested = [f for f in human if fresh[f] != base.get(f) and fresh[f] != current[f]]
@@ -90,6 +91,23 @@ def merge_upstream(session: Session, *, asset: Asset, data: AssetCreate) -> Merg
         )  # fmt: skip
     session.flush()
     return outcome
+
+
+def _base(session: Session, asset: Asset) -> dict[str, Any]:
+    """What the source last sent. None means "as created": the create revision holds it (kept
+    there rather than written twice on every import of a new entry)."""
+    if asset.source_snapshot is not None:
+        return asset.source_snapshot
+    created = session.execute(
+        select(col(Revision.after))
+        .where(
+            col(Revision.entity_type) == EntityType.asset,
+            col(Revision.entity_id) == asset.id,
+            col(Revision.action) == "create",
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+    return source_view(created) if created else {}
 
 
 def _as_create(view: dict[str, Any], data: AssetCreate, asset: Asset) -> AssetCreate:
