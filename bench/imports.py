@@ -26,7 +26,8 @@ def meeting_guide_file(n: int, path: Path, seed: int = 7) -> None:
                 "name": f"Synthetic Group {i}", "slug": f"synthetic-{i}", "day": rng.randrange(7),
                 "time": f"{rng.choice([10, 12, 18, 19, 20]):02d}:{rng.choice(['00', '30'])}",
                 "end_time": "21:00", "types": rng.sample(["O", "C", "D", "SP", "BE", "W"], 2),
-                "location": f"Hall {i % 2000}", "formatted_address": f"{i} High St, Town, B69 3DE, UK",
+                "location": f"Hall {i % 2000}",
+                "formatted_address": f"{i} High St, Town, B69 3DE, UK",
                 "latitude": 52.3 + rng.random() * 0.5, "longitude": -2.3 + rng.random() * 0.6,
                 "notes": "<p>Synthetic</p>", "timezone": "Europe/London",
             }  # fmt: skip
@@ -93,7 +94,8 @@ def main() -> None:
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         r = results[-1]
         print(f"{r['meetings']:>7} meetings  {r['file_mb']:>5} MB  first {r['first_run_s']:>6} s "
-              f"({r['per_second']}/s)  again {r['second_run_s']:>5} s  peak RSS {r['peak_rss_mb']} MB")  # fmt: skip
+              f"({r['per_second']}/s)  again {r['second_run_s']:>5} s  "
+              f"peak RSS {r['peak_rss_mb']} MB")  # fmt: skip
     out = Path(__file__).parent / "results" / "imports.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
