@@ -63,7 +63,7 @@ def create_from_snapshot(
 
 
 def checksum(data: AssetCreate) -> str:
-    payload = data.model_dump(mode="json", exclude={"last_verified_at"})
+    payload = data.model_dump(mode="json", exclude={"last_verified_at", "status"})  # ours
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
