@@ -21,7 +21,7 @@ FEED_PATHS = {
 
 
 def run(n: int, repeat: int) -> dict[str, Any]:
-    prepare_bench_db(bench_url(), n, only_meetings=True)
+    prepare_bench_db(bench_url("feeds"), n, only_meetings=True)
     from fastapi.testclient import TestClient
 
     from app.core.config import get_settings

@@ -14,8 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import make_url
-
 
 def meeting_guide_file(n: int, path: Path, seed: int = 7) -> None:
     rng = random.Random(seed)
@@ -38,8 +36,7 @@ def meeting_guide_file(n: int, path: Path, seed: int = 7) -> None:
 def imports_url() -> str:
     from bench.search import bench_url
 
-    url = make_url(bench_url())
-    return url.set(database=f"{url.database}_imports").render_as_string(hide_password=False)
+    return bench_url("imports")
 
 
 def one(n: int) -> dict[str, object]:

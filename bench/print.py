@@ -56,7 +56,7 @@ def main() -> None:
     runs = [_time_all("demo")]
     from bench.search import bench_url, prepare_bench_db
 
-    prepare_bench_db(bench_url(), args.n, local=True)
+    prepare_bench_db(bench_url("print"), args.n, local=True)
     runs.append(_time_all(f"{args.n} synthetic entries"))
     for run in runs:
         print(f"\n{run['data']}: six town PDFs {run['six_towns_s']:.1f} s, borough edition "

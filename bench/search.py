@@ -1,7 +1,7 @@
 """Search benchmark (not a test): N synthetic assets over England, the common search shapes
 run through the service, p50/p95/p99 printed and written to bench/results/latest.json.
 
-    python -m bench.search [--n 100000] [--repeat 50]
+    python -m bench.search [--sizes 10000 100000 1000000] [--repeat 50]
 
 Uses its own database (`<name>_bench` beside DATABASE_URL's), migrated and seeded with places."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import make_url, text
+from sqlalchemy import event, make_url, text
 
 from app.core.config import Settings
 
@@ -37,9 +37,12 @@ QUERIES: dict[str, dict[str, Any]] = {
 }
 
 
-def bench_url() -> str:
+def bench_url(purpose: str = "bench") -> str:
+    """A database of its own for each benchmark's data shape (`<name>_bench`, `_bench_feeds`…),
+    so that one benchmark never reloads another's million rows."""
     url = make_url(os.environ.get("DATABASE_URL") or Settings().database_url)
-    return url.set(database=f"{url.database}_bench").render_as_string(hide_password=False)
+    suffix = "bench" if purpose == "bench" else f"bench_{purpose}"
+    return url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
 
 
 def prepare_bench_db(url: str, n: int, *, only_meetings: bool = False, local: bool = False) -> None:
@@ -94,6 +97,36 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50": q[49], "p95": q[94], "p99": q[98], "mean": statistics.fmean(samples)}
 
 
+def _captured(engine: Any, call: Any) -> list[tuple[str, Any]]:
+    """The SQL statements (with their parameters) that one call sends to PostgreSQL."""
+    statements: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+             executemany: bool) -> None:  # fmt: skip
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    return statements
+
+
+def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str, float]:
+    """The same statements through a bare psycopg connection: the database's share alone."""
+    raw = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    samples = []
+    with psycopg.connect(raw) as conn:
+        for n in range(repeat + 1):
+            started = time.perf_counter()
+            for statement, parameters in statements:
+                conn.execute(statement, parameters).fetchall()
+            if n:  # the first run warms the connection
+                samples.append((time.perf_counter() - started) * 1000)
+    return _percentiles(samples)
+
+
 def run(n: int, repeat: int) -> dict[str, Any]:
     prepare_bench_db(bench_url(), n)
     from sqlmodel import Session
@@ -112,23 +145,39 @@ def run(n: int, repeat: int) -> dict[str, Any]:
                 started = time.perf_counter()
                 result = search_assets(session, params=search)
                 samples.append((time.perf_counter() - started) * 1000)
-            results["queries"][label] = {**_percentiles(samples), "total": result.total}
+            statements = _captured(get_engine(), lambda s=search: search_assets(session, params=s))
+            floor = _floor(bench_url(), statements, repeat)
+            timing = _percentiles(samples)
+            results["queries"][label] = {
+                **timing, "total": result.total, "statements": len(statements),
+                "sql_p50": floor["p50"], "sql_p95": floor["p95"],
+                "x_sql": round(timing["p50"] / floor["p50"], 2),
+            }  # fmt: skip
     return results
+
+
+def print_table(results: dict[str, Any]) -> None:
+    print(f"\nsearch_assets over {results['n']:,} synthetic assets, {results['repeat']} runs "
+          "each (ms); SQL = the same statements through bare psycopg")  # fmt: skip
+    print(f"{'query':<68} {'p50':>6} {'p95':>6} {'p99':>6} {'SQL p50':>7} {'x SQL':>6} {'hits':>7}")
+    for label, r in results["queries"].items():
+        print(f"{label:<68} {r['p50']:6.1f} {r['p95']:6.1f} {r['p99']:6.1f} {r['sql_p50']:7.1f} "
+              f"{r['x_sql']:6.2f} {r['total']:7d}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
-    results = run(args.n, args.repeat)
-    print(f"\nsearch_assets over {args.n:,} synthetic assets, {args.repeat} runs each (ms)")
-    print(f"{'query':<70} {'p50':>7} {'p95':>7} {'p99':>7} {'hits':>7}")
-    for label, r in results["queries"].items():
-        print(f"{label:<70} {r['p50']:7.1f} {r['p95']:7.1f} {r['p99']:7.1f} {r['total']:7d}")
-    out = Path(__file__).parent / "results" / "latest.json"
+    every = []
+    for n in args.sizes:
+        results = run(n, args.repeat)
+        print_table(results)
+        every.append(results)
+    out = Path(__file__).parent / "results" / "search.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
+    out.write_text(json.dumps(every, indent=2))
     print(f"\nwritten {out}")
 
 

@@ -1,0 +1,127 @@
+"""HTTP benchmark (not a test): uvicorn with 1 and N workers on loopback, loaded by wrk from a
+second process at 16 connections; the near-search API, the search page and a trivial endpoint
+(/healthz, the framework's ceiling) in the same run, so throughput is also a ratio. Peak RSS of
+each worker is read from /proc after the load.
+
+    python -m bench.http [--n 1000000] [--workers 1 2] [--seconds 10]
+
+Needs `wrk` (Debian package; `make bench` installs it)."""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.search import bench_url, prepare_bench_db
+
+PORT = 8765
+TARGETS = {
+    "trivial /healthz": "/healthz",
+    "API near B69 3DE 5 mi + meeting": "/api/v1/assets?near=B69%203DE&radius=5&kind=meeting",
+    "page /search near B69 3DE 5 mi": "/search?near=B69+3DE&radius=5",
+}
+REPORT = Path(__file__).parent / "wrk_report.lua"
+
+
+def _serve(workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": bench_url(), "API_RATE_LIMIT_PER_MINUTE": "100000000",
+           "LOG_LEVEL": "warning"}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port",
+         str(PORT), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{PORT}/readyz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def _workers(server: subprocess.Popen[bytes]) -> list[int]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [int(c) for c in children] or [server.pid]
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _wrk(path: str, seconds: int, connections: int) -> dict[str, float]:
+    url = f"http://127.0.0.1:{PORT}{path}"
+    # Warm every worker's connection pool and caches first.
+    subprocess.run(["wrk", "-t2", f"-c{connections}", "-d2s", url], check=True,
+                   capture_output=True)  # fmt: skip
+    done = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(REPORT), url],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    line = next(x for x in done.stdout.splitlines() if x.startswith("{"))
+    return json.loads(line)  # type: ignore[no-any-return]
+
+
+def run(n: int, worker_counts: list[int], seconds: int, connections: int) -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk (make bench does)")
+    prepare_bench_db(bench_url(), n)
+    results: dict[str, Any] = {"n": n, "connections": connections, "seconds": seconds, "runs": []}
+    for workers in worker_counts:
+        server = _serve(workers)
+        try:
+            run_result: dict[str, Any] = {"workers": workers, "targets": {}}
+            for label, path in TARGETS.items():
+                run_result["targets"][label] = _wrk(path, seconds, connections)
+            ceiling = run_result["targets"]["trivial /healthz"]["rps"]
+            for figures in run_result["targets"].values():
+                figures["pct_of_trivial"] = round(100 * figures["rps"] / ceiling, 1)
+            run_result["peak_rss_mb"] = [round(_peak_rss_mb(p)) for p in _workers(server)]
+            results["runs"].append(run_result)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return results
+
+
+def print_table(results: dict[str, Any]) -> None:
+    print(f"\nHTTP over {results['n']:,} assets, wrk {results['connections']} connections, "
+          f"{results['seconds']} s each (loopback)")  # fmt: skip
+    print(f"{'workers':>7} {'target':<36} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'p99 ms':>7} {'% trivial':>9} {'errors':>6}")  # fmt: skip
+    for r in results["runs"]:
+        for label, f in r["targets"].items():
+            print(f"{r['workers']:>7} {label:<36} {f['rps']:>8.0f} {f['p50']:>7.1f} "
+                  f"{f['p95']:>7.1f} {f['p99']:>7.1f} {f['pct_of_trivial']:>9.1f} "
+                  f"{f['errors']:>6}")  # fmt: skip
+        print(f"{'':>7} peak RSS per worker (MB): {r['peak_rss_mb']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 2])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    results = run(args.n, args.workers, args.seconds, args.connections)
+    print_table(results)
+    out = Path(__file__).parent / "results" / "http.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
