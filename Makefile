@@ -14,7 +14,7 @@ export DATABASE_URL := $(shell bash scripts/db.sh url)
 DB_UP := bash scripts/db.sh up
 endif
 
-.PHONY: run test setup fonts browser-tools db migrate seed lint typecheck pytest stop bench clean
+.PHONY: run test setup fonts browser-tools db migrate seed lint typecheck pytest stop bench bench-tools clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,10 +66,14 @@ pytest: db browser-tools
 
 test: db lint typecheck pytest
 
-bench: seed
-	$(BIN)/python -m bench.search
-	$(BIN)/python -m bench.feeds
-	$(BIN)/python -m bench.print
+# Benchmarks (never part of `make test`): wrk from Debian for the HTTP load.
+bench-tools:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "The HTTP benchmark needs: sudo apt-get install -y wrk"; exit 1; fi; }
+
+bench: seed bench-tools
+	$(BIN)/python -m bench.run
 
 stop:
 	bash scripts/db.sh stop

@@ -153,11 +153,13 @@ def search_assets(
     facets: bool = False,
     around: Place | None = None,
     around_miles: float = 2.0,
+    upcoming: bool = True,
 ) -> SearchResult:
     """Published entries matching `params`, each with its distance and next occurrence.
 
     `paginate=False` returns every match (print, feeds); `facets=True` also counts matches
-    per kind as if no kind were chosen; `around` finds entries just outside that town."""
+    per kind as if no kind were chosen; `around` finds entries just outside that town;
+    `upcoming=False` skips working out each hit's next occurrence (feeds do not show it)."""
     now = (now or local_now()).astimezone(zone())
     result = SearchResult(hits=[], total=0, params=params, now=now)
     query = _build(session, params, now, result, statuses, around, around_miles)
@@ -166,10 +168,10 @@ def search_assets(
         timed = _computed(session, query, params, now)
         result.total = len(timed)
         chosen = timed[offset : offset + params.per_page] if paginate else timed
-        result.hits = _load(session, [t.row for t in chosen], now)
+        result.hits = _load(session, [t.row for t in chosen], now, upcoming)
     else:
         page = query.stmt.limit(params.per_page).offset(offset) if paginate else query.stmt
-        result.hits = _load(session, session.execute(page).all(), now)
+        result.hits = _load(session, session.execute(page).all(), now, upcoming)
         result.total = (
             session.scalar(select(func.count()).select_from(query.stmt.order_by(None).subquery()))
             or 0
@@ -205,7 +207,9 @@ def _kind_counts(
     return {AssetKind(kind): int(n) for kind, n in rows}
 
 
-def _load(session: Session, rows: Sequence[Any], now: datetime) -> list[AssetHit]:
+def _load(
+    session: Session, rows: Sequence[Any], now: datetime, upcoming: bool = True
+) -> list[AssetHit]:
     """Load full assets for (id[, distance]) rows, keeping the rows' order."""
     if not rows:
         return []
@@ -218,7 +222,7 @@ def _load(session: Session, rows: Sequence[Any], now: datetime) -> list[AssetHit
         AssetHit(
             asset=by_id[r[0]],
             distance_miles=round(metres_to_miles(r[1]), 1) if len(r) > 1 else None,
-            next=next_occurrence(by_id[r[0]].schedules, now),
+            next=next_occurrence(by_id[r[0]].schedules, now) if upcoming else None,
         )
         for r in rows
     ]
