@@ -46,22 +46,29 @@ def find_duplicates(
     if point is None:
         return []
     origin = geography_point(point)
+    # Nearby venues first (GiST), then their entries: starting from the asset table, the
+    # planner can walk every entry when its statistics lag behind a large import.
+    close = session.execute(
+        select(col(Venue.id), func.ST_Distance(col(Venue.location), origin)).where(
+            func.ST_DWithin(col(Venue.location), origin, NEAR_METRES)
+        )
+    ).all()
+    if not close:
+        return []
+    metres_to = {int(venue_id): float(metres) for venue_id, metres in close}
     conditions = [
         col(Asset.kind) == data.kind,
         col(Asset.status).in_([AssetStatus.published, AssetStatus.pending_review]),
-        func.ST_DWithin(col(Venue.location), origin, NEAR_METRES),
+        col(Asset.venue_id).in_(list(metres_to)),
     ]
     if exclude_id is not None:
         conditions.append(col(Asset.id) != exclude_id)
     nearby = session.execute(
-        select(Asset)
-        .join(Venue, col(Venue.id) == col(Asset.venue_id))
-        .where(*conditions)
-        .add_columns(func.ST_Distance(col(Venue.location), origin))
-        .options(selectinload(Asset.schedules))  # type: ignore[arg-type]
-    ).all()
+        select(Asset).where(*conditions).options(selectinload(Asset.schedules))  # type: ignore[arg-type]
+    ).scalars()
     found = []
-    for asset, metres in nearby:
+    for asset in nearby:
+        metres = metres_to[asset.venue_id]
         similar = fuzz.token_set_ratio(asset.name.lower(), data.name.lower()) >= SIMILAR_NAME
         same_place = metres <= SAME_VENUE_METRES or asset.venue_id == data.venue_id
         if similar or (same_place and _overlaps(data, asset)):
