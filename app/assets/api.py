@@ -67,8 +67,9 @@ def list_assets(
         }
         return JSONResponse(body, media_type=GEOJSON)
     return AssetPage(
-        items=items, total=result.total, page=params.page, per_page=params.per_page, links=links
-    )
+        items=items, total=result.total, total_is_estimate=not result.total_exact,
+        page=params.page, per_page=params.per_page, links=links,
+    )  # fmt: skip
 
 
 @router.get("/assets/{asset_id}", response_model=AssetPublic, summary="One published entry")

@@ -126,7 +126,8 @@ def search_page(request: Request, session: SessionDep) -> HTMLResponse:
 def results_heading(result: SearchResult) -> str:
     """'23 results within 5 miles of B69 3DE', 'Nothing found in Tipton'."""
     n = result.total
-    words = [f"{n} result{'s' if n != 1 else ''}" if n else "Nothing found"]
+    about = "" if result.total_exact else "About "
+    words = [f"{about}{n:,} result{'s' if n != 1 else ''}" if n else "Nothing found"]
     if result.origin:
         words.append(f"within {result.params.radius:g} miles of {result.origin.label}")
     if result.town:

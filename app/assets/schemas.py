@@ -178,6 +178,10 @@ class AssetPublic(BaseModel):
 class AssetPage(BaseModel):
     items: list[AssetPublic]
     total: int
+    total_is_estimate: bool = Field(
+        False, description="True when there are more than 1,000 matches: `total` is then the "
+        "database's estimate, not a count.",
+    )  # fmt: skip
     page: int
     per_page: int
     links: dict[str, str | None]

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.exc import CompileError
 from sqlmodel import Session, col
 
 from app.assets.filters import filter_conditions, resolve_town
@@ -22,6 +23,9 @@ from app.places.models import Place
 
 # `when` and `sort=next` are decided from computed occurrences, over at most this many rows.
 MAX_COMPUTED_ROWS = 5000
+# Totals are counted exactly up to here; past it, a page says "about N" (the planner's
+# estimate): counting 100,000 matches to print one number would cost more than the page.
+EXACT_COUNT_UP_TO = 1000
 PUBLISHED = (AssetStatus.published,)
 
 
@@ -42,6 +46,7 @@ class SearchResult:
     town: Place | None = None
     towns: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (slug, name)
     kind_counts: dict[AssetKind, int] = field(default_factory=dict)
+    total_exact: bool = True  # False: `total` is an estimate above EXACT_COUNT_UP_TO
 
     @property
     def pages(self) -> int:
@@ -172,16 +177,28 @@ def search_assets(
     else:
         page = query.stmt.limit(params.per_page).offset(offset) if paginate else query.stmt
         result.hits = _load(session, session.execute(page).all(), now, upcoming)
-        result.total = (
-            session.scalar(select(func.count()).select_from(query.stmt.order_by(None).subquery()))
-            or 0
-            if paginate
-            else len(result.hits)
-        )
+        if paginate:
+            result.total, result.total_exact = _count(session, query.stmt.order_by(None))
+        else:
+            result.total = len(result.hits)
     if facets:
         result.kind_counts = _kind_counts(session, params, now, statuses, around, around_miles)
     result.towns = town_names(session, result.hits)
     return result
+
+
+def _count(session: Session, stmt: Select[Any]) -> tuple[int, bool]:
+    """(total, exact): exact up to EXACT_COUNT_UP_TO, then the planner's row estimate."""
+    capped = stmt.limit(EXACT_COUNT_UP_TO + 1).subquery()
+    n = session.scalar(select(func.count()).select_from(capped)) or 0
+    if n <= EXACT_COUNT_UP_TO:
+        return n, True
+    try:
+        compiled = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    except (CompileError, NotImplementedError):  # a value with no literal form: "more than"
+        return n, False
+    plan = session.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}")).scalar_one()
+    return max(n, int(plan[0]["Plan"]["Plan Rows"])), False
 
 
 def _kind_counts(

@@ -1,0 +1,44 @@
+"""Totals are exact up to a cap; past it they are the planner's estimate, flagged as such, for
+every search shape (the cap is lowered here so the demo data crosses it)."""
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.assets import search
+from app.assets.search import search_assets
+from app.assets.search_params import SearchParams
+
+SHAPES = [
+    {"near": "B69 3DE", "radius": 10},
+    {"near": "B69 3DE", "radius": 10, "kind": ["meeting", "club"], "sort": "distance"},
+    {"town": "oldbury", "day": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},
+    {"q": "recovery group meeting", "access": ["step_free"]},
+    {"kind": ["meeting"], "mode": "in_person", "starts_after": "06:00"},
+    {},
+]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_past_the_cap_the_total_is_an_estimate(
+    session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, object]
+) -> None:
+    exact = search_assets(session, params=SearchParams.model_validate(shape))
+    assert exact.total_exact
+    monkeypatch.setattr(search, "EXACT_COUNT_UP_TO", 2)
+    capped = search_assets(session, params=SearchParams.model_validate(shape))
+    if exact.total <= 2:
+        assert capped.total == exact.total and capped.total_exact
+    else:
+        assert not capped.total_exact and capped.total >= 3
+        assert [h.asset.id for h in capped.hits] == [h.asset.id for h in exact.hits]
+
+
+def test_the_api_and_the_page_say_when_a_total_is_an_estimate(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert client.get("/api/v1/assets").json()["total_is_estimate"] is False
+    monkeypatch.setattr(search, "EXACT_COUNT_UP_TO", 5)
+    body = client.get("/api/v1/assets").json()
+    assert body["total_is_estimate"] is True and body["total"] > 5
+    assert "About " in client.get("/search?kind=meeting").text
