@@ -1,5 +1,5 @@
 """In headless Chromium: a mapper signs in, adds a weekly meeting by postcode and finds it in the
-review queue; axe-core checks the entry form."""
+review queue; axe-core checks the entry form, the review queue and the import source pages."""
 
 import secrets
 from collections.abc import Iterator
@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.accounts.models import Role, UserCreate
 from app.accounts.service import create_user
+from app.imports.models import ImportRun, ImportSource
 from tests.browser.test_site import axe_violations
 
 PASSWORD = "correct horse battery staple"
@@ -89,3 +90,43 @@ def test_mapper_adds_a_weekly_meeting_and_sees_it_waiting(
     browser.get(f"{live_server}/mapper/review")
     assert name in browser.page_source
     assert axe_violations(browser) == []
+
+
+@pytest.fixture
+def admin_with_a_source(engine: Engine) -> Iterator[tuple[str, int]]:
+    """A committed admin and import source with one failed run (removed after)."""
+    email = f"browser-admin-{secrets.token_hex(4)}@example.org"
+    with Session(engine) as session:
+        create_user(session, data=UserCreate(email=email, display_name="Sam", role=Role.admin,
+                                             password=PASSWORD))  # fmt: skip
+        source = ImportSource(name=f"Browser source {secrets.token_hex(3)}", type="bmlt",
+                              location="http://127.0.0.1:9/feed")  # fmt: skip
+        session.add(source)
+        session.flush()
+        assert source.id is not None
+        session.add(ImportRun(source_id=source.id, source_name=source.name, outcome="failed",
+                              error="could not fetch; nothing was changed",
+                              failures=[{"id": "1", "why": "no start time"}]))  # fmt: skip
+        session.commit()
+        source_id = source.id
+    yield email, source_id
+    with Session(engine) as session:
+        session.execute(text("DELETE FROM import_run WHERE source_id = :s"), {"s": source_id})
+        session.execute(text("DELETE FROM import_source WHERE id = :s"), {"s": source_id})
+        session.execute(text('DELETE FROM "user" WHERE email = :e'), {"e": email})
+        session.commit()
+
+
+def test_the_import_source_pages_are_accessible(
+    browser: WebDriver, live_server: str, admin_with_a_source: tuple[str, int]
+) -> None:
+    email, source_id = admin_with_a_source
+    browser.get(f"{live_server}/login")
+    browser.find_element(By.ID, "l-email").send_keys(email)
+    browser.find_element(By.ID, "l-password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form.narrow-form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_matches(r"/mapper$"))
+    for page in ("/mapper/sources", f"/mapper/sources/{source_id}"):
+        browser.get(f"{live_server}{page}")
+        assert "Import sources" in browser.page_source or "Last runs" in browser.page_source
+        assert axe_violations(browser) == [], page
