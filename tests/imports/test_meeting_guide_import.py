@@ -49,7 +49,8 @@ def test_our_own_feed_round_trips_into_an_empty_database(
     assert report.created == len(rows) and not report.failed  # type: ignore[attr-defined]
     imported = session.execute(
         text(
-            "SELECT a.external_id, a.name, a.types, v.name AS venue, s.weekdays, s.start_time "
+            "SELECT a.external_id, a.name, a.types, v.name AS venue, s.weekdays, s.start_time, "
+            "ST_Y(v.location::geometry) AS lat, ST_X(v.location::geometry) AS lon "
             "FROM asset a LEFT JOIN venue v ON v.id = a.venue_id "
             "LEFT JOIN schedule s ON s.asset_id = a.id WHERE a.source = :s"
         ),
@@ -66,6 +67,10 @@ def test_our_own_feed_round_trips_into_an_empty_database(
             == ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][row["day"]]
         )
         assert back.start_time.strftime("%H:%M") == row["time"]
+        if row.get("attendance_option") != "online":  # the same place, to a few metres
+            assert (
+                abs(back.lat - row["latitude"]) < 1e-4 and abs(back.lon - row["longitude"]) < 1e-4
+            )
 
 
 def test_a_second_run_changes_nothing_and_vanished_meetings_are_flagged(
