@@ -71,8 +71,12 @@ def load(
     conn: Connection, n: int, seed: int = 42, *, only_meetings: bool = False, local: bool = False
 ) -> None:
     """Replace the synthetic rows (source 'bench') with n new ones."""
-    conn.execute("DELETE FROM asset WHERE source = 'bench'")
-    conn.execute("DELETE FROM venue WHERE name LIKE 'Venue %'")
+    others = conn.execute("SELECT count(*) FROM asset WHERE source <> 'bench'").fetchone()
+    if others and others[0] == 0:  # only synthetic rows: emptying beats deleting a million
+        conn.execute("TRUNCATE asset, venue CASCADE")
+    else:
+        conn.execute("DELETE FROM asset WHERE source = 'bench'")
+        conn.execute("DELETE FROM venue WHERE name LIKE 'Venue %'")
     bases = conn.execute(
         "SELECT (SELECT coalesce(max(id), 0) FROM venue), (SELECT coalesce(max(id), 0) FROM asset)"
     ).fetchone()

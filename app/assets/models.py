@@ -189,7 +189,7 @@ class Asset(AssetBase, Timestamped, table=True):
     # the change feed (/feeds/changes), immune to clock skew between app servers.
     change_seq: int | None = Field(default=None, sa_type=sa.BigInteger(), index=True)
     # When two entries are merged, the loser is archived and points here (its page redirects).
-    merged_into_id: int | None = Field(default=None, foreign_key="asset.id")
+    merged_into_id: int | None = Field(default=None, foreign_key="asset.id", index=True)
     search_vector: Any = Field(
         default=None,
         sa_column=sa.Column(
