@@ -7,9 +7,6 @@ Create Date: 2026-11-23 21:09:55.297587
 
 from collections.abc import Sequence
 
-import geoalchemy2
-import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision: str = "0011"
