@@ -113,18 +113,25 @@ def _captured(engine: Any, call: Any) -> list[tuple[str, Any]]:
     return statements
 
 
-def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str, float]:
-    """The same statements through a bare psycopg connection: the database's share alone."""
+def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str, Any]:
+    """The same statements through a bare psycopg connection: the database's share alone; and
+    EXPLAIN ANALYZE of the slowest of them."""
     raw = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    samples = []
+    samples, slowest = [], [0.0] * len(statements)
     with psycopg.connect(raw) as conn:
         for n in range(repeat + 1):
             started = time.perf_counter()
-            for statement, parameters in statements:
+            for i, (statement, parameters) in enumerate(statements):
+                one = time.perf_counter()
                 conn.execute(statement, parameters).fetchall()
+                slowest[i] = max(slowest[i], time.perf_counter() - one)
             if n:  # the first run warms the connection
                 samples.append((time.perf_counter() - started) * 1000)
-    return _percentiles(samples)
+        worst = max(range(len(statements)), key=lambda i: slowest[i])
+        plan = conn.execute(
+            f"EXPLAIN (ANALYZE, BUFFERS) {statements[worst][0]}", statements[worst][1]
+        ).fetchall()
+    return {**_percentiles(samples), "plan": [row[0] for row in plan]}
 
 
 def run(n: int, repeat: int) -> dict[str, Any]:
@@ -150,7 +157,7 @@ def run(n: int, repeat: int) -> dict[str, Any]:
             timing = _percentiles(samples)
             results["queries"][label] = {
                 **timing, "total": result.total, "statements": len(statements),
-                "sql_p50": floor["p50"], "sql_p95": floor["p95"],
+                "sql_p50": floor["p50"], "sql_p95": floor["p95"], "slowest_plan": floor["plan"],
                 "x_sql": round(timing["p50"] / floor["p50"], 2),
             }  # fmt: skip
     return results
