@@ -30,8 +30,8 @@ TARGETS = {
 REPORT = Path(__file__).parent / "wrk_report.lua"
 
 
-def _serve(workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": bench_url(), "API_RATE_LIMIT_PER_MINUTE": "100000000",
+def _serve(workers: int, url: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": url, "API_RATE_LIMIT_PER_MINUTE": "100000000",
            "LOG_LEVEL": "warning"}  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port",
@@ -77,10 +77,11 @@ def _wrk(path: str, seconds: int, connections: int) -> dict[str, float]:
 def run(n: int, worker_counts: list[int], seconds: int, connections: int) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench does)")
-    prepare_bench_db(bench_url(), n)
+    url = bench_url()  # before prepare_bench_db points DATABASE_URL at it
+    prepare_bench_db(url, n)
     results: dict[str, Any] = {"n": n, "connections": connections, "seconds": seconds, "runs": []}
     for workers in worker_counts:
-        server = _serve(workers)
+        server = _serve(workers, url)
         try:
             run_result: dict[str, Any] = {"workers": workers, "targets": {}}
             for label, path in TARGETS.items():

@@ -135,7 +135,8 @@ def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str
 
 
 def run(n: int, repeat: int) -> dict[str, Any]:
-    prepare_bench_db(bench_url(), n)
+    url = bench_url()  # before prepare_bench_db points DATABASE_URL at it
+    prepare_bench_db(url, n)
     from sqlmodel import Session
 
     from app.assets.search import search_assets
@@ -153,7 +154,7 @@ def run(n: int, repeat: int) -> dict[str, Any]:
                 result = search_assets(session, params=search)
                 samples.append((time.perf_counter() - started) * 1000)
             statements = _captured(get_engine(), lambda s=search: search_assets(session, params=s))
-            floor = _floor(bench_url(), statements, repeat)
+            floor = _floor(url, statements, repeat)
             timing = _percentiles(samples)
             results["queries"][label] = {
                 **timing, "total": result.total, "statements": len(statements),
