@@ -92,9 +92,18 @@ def load_places(
             PlaceSpec(f["properties"][name_property or "name"], kind, [f["geometry"]])
             for f in features
         ]
+    before = _boundary_digests(session)
     places = [upsert_place(session, spec=s, parent=parent) for s in specs]
-    assign_venue_towns(session)
+    if _boundary_digests(session) != before:  # a million venues: only when a boundary moved
+        assign_venue_towns(session)
     return places
+
+
+def _boundary_digests(session: Session) -> dict[str, str]:
+    rows = session.execute(
+        select(col(Place.slug), func.md5(func.ST_AsBinary(col(Place.boundary))))
+    ).all()
+    return {str(slug): str(digest) for slug, digest in rows}
 
 
 def town_containing_query(*, point: LatLon) -> Select[int | None]:
