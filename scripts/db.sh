@@ -66,9 +66,12 @@ up() {
   fi
   if ! as_pg "$(pg_bin)/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     log "starting PostgreSQL on 127.0.0.1:$PORT"
-    # jit=off: JIT costs ~12 ms on the KNN search plans (DESIGN.md, Geography).
+    # jit=off: JIT costs ~12 ms on the KNN search plans (DESIGN.md, Geography). The rest
+    # sizes memory for a national data set on an SSD machine (docs/performance.md).
+    TUNING="-c shared_buffers=1GB -c effective_cache_size=8GB -c random_page_cost=1.1"
+    TUNING="$TUNING -c work_mem=16MB -c maintenance_work_mem=256MB"
     as_pg "$(pg_bin)/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-      -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=/tmp -c jit=off" start >/dev/null \
+      -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=/tmp -c jit=off $TUNING" start >/dev/null \
       || { tail -20 "$dir/server.log" >&2; exit 1; }
   fi
   ensure_db waymark

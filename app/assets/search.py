@@ -16,7 +16,7 @@ from app.assets.search_params import SearchParams, Sort, When
 from app.assets.service import ASSET_DETAILS
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
-from app.core.geo import geography_point, metres_to_miles, miles_to_metres
+from app.core.geo import grid_point, metres_to_miles, miles_to_metres
 from app.core.time import Occurrence, local_now, next_occurrence, zone
 from app.geocoding.service import Located, locate
 from app.places.models import Place
@@ -83,12 +83,12 @@ def _build(
             result.origin = locate(session, query=params.near)
         except InvalidInputError as exc:
             raise InvalidInputError(exc.message, field="near") from exc
-        origin = geography_point(result.origin.point)
+        origin = grid_point(result.origin.point)  # planar metres: see Asset.grid
         limit_m = miles_to_metres(min(params.radius, get_settings().max_radius_miles))
-        stmt = stmt.where(func.ST_DWithin(col(Asset.location), origin, limit_m))
-        stmt = stmt.add_columns(func.ST_Distance(col(Asset.location), origin))
+        stmt = stmt.where(func.ST_DWithin(col(Asset.grid), origin, limit_m))
+        stmt = stmt.add_columns(func.ST_Distance(col(Asset.grid), origin))
         if sort == Sort.distance:
-            order = [col(Asset.location).op("<->")(origin), col(Asset.id)]
+            order = [col(Asset.grid).op("<->")(origin), col(Asset.id)]
     elif around is not None:
         # Just outside a town: not in it, but within `around_miles` of its boundary.
         boundary = (

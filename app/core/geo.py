@@ -97,6 +97,16 @@ def point_feature(point: LatLon, properties: dict[str, Any], feature_id: Any) ->
     }
 
 
+SRID_BRITISH_GRID = 27700
+
+
+def grid_point(point: LatLon) -> Any:
+    """A SQL point on the British National Grid (metres), for the `grid` columns: a constant
+    the planner folds once, so the GiST index and KNN ordering apply."""
+    wgs84 = func.ST_SetSRID(func.ST_MakePoint(point.longitude, point.latitude), SRID_WGS84)
+    return func.ST_Transform(wgs84, SRID_BRITISH_GRID)
+
+
 def geography_point(point: LatLon) -> Any:
     """A SQL geography point expression, for distance and radius tests on geography columns."""
     return func.ST_GeogFromText(f"SRID={SRID_WGS84};POINT({point.longitude} {point.latitude})")
