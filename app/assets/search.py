@@ -23,6 +23,7 @@ from app.places.models import Place
 
 # `when` and `sort=next` are decided from computed occurrences, over at most this many rows.
 MAX_COMPUTED_ROWS = 5000
+COMPUTED_CHUNK = 250
 # Totals are counted exactly up to here; past it, a page says "about N" (the planner's
 # estimate): counting 100,000 matches to print one number would cost more than the page.
 EXACT_COUNT_UP_TO = 1000
@@ -128,24 +129,37 @@ class _Timed:
     next: Occurrence | None
 
 
-def _computed(session: Session, query: _Query, params: SearchParams, now: datetime) -> list[_Timed]:
-    """Filter and order by computed occurrences, reading only schedules (not whole entries)."""
+def _computed(
+    session: Session, query: _Query, params: SearchParams, now: datetime,
+    enough: int | None = None,
+) -> tuple[list[_Timed], int]:  # fmt: skip
+    """Filter (and order) by computed occurrences, reading only schedules, a chunk at a time.
+    With `enough`, stops once that many are kept (rows arrive in their final order unless
+    sorted by next date). Returns the kept candidates and how many rows were read."""
     rows = session.execute(
-        query.stmt.add_columns(col(Asset.kind), col(Asset.name)).limit(MAX_COMPUTED_ROWS)
-    ).all()
-    ids = [r[0] for r in rows]
-    schedules: dict[int, list[Schedule]] = {i: [] for i in ids}
-    for s in session.execute(select(Schedule).where(col(Schedule.asset_id).in_(ids))).scalars():
-        schedules[s.asset_id].append(s)
-    timed = [
-        _Timed(tuple(r[:-2]), AssetKind(r[-2]), r[-1], next_occurrence(schedules[r[0]], now))
-        for r in rows
-    ]
-    kept = [t for t in timed if _keep(t.next, params.when, now)]
+        query.stmt.add_columns(col(Asset.kind), col(Asset.name))
+        .limit(MAX_COMPUTED_ROWS)
+        .execution_options(yield_per=COMPUTED_CHUNK)
+    )
+    kept: list[_Timed] = []
+    read = 0
+    for chunk in rows.partitions():
+        read += len(chunk)
+        ids = [r[0] for r in chunk]
+        schedules: dict[int, list[Schedule]] = {i: [] for i in ids}
+        for s in session.execute(select(Schedule).where(col(Schedule.asset_id).in_(ids))).scalars():
+            schedules[s.asset_id].append(s)
+        for r in chunk:
+            occurrence = next_occurrence(schedules[r[0]], now)
+            if _keep(occurrence, params.when, now):
+                kept.append(_Timed(tuple(r[:-2]), AssetKind(r[-2]), r[-1], occurrence))
+        if enough is not None and params.sort != Sort.next and len(kept) >= enough:
+            rows.close()
+            break
     if params.sort == Sort.next:
         far = now + timedelta(days=10_000)
         kept.sort(key=lambda t: (t.next.start if t.next else far, t.name.lower()))
-    return kept
+    return kept, read
 
 
 def search_assets(
@@ -170,8 +184,14 @@ def search_assets(
     query = _build(session, params, now, result, statuses, around, around_miles)
     offset = (params.page - 1) * params.per_page
     if query.computed:
-        timed = _computed(session, query, params, now)
+        enough = max(offset + params.per_page, EXACT_COUNT_UP_TO + 1) if paginate else None
+        timed, read = _computed(session, query, params, now, enough)
         result.total = len(timed)
+        if enough is not None and len(timed) >= enough and params.sort != Sort.next:
+            # Stopped early: scale the share kept so far by the candidates' (estimated) total.
+            candidates, _ = _count(session, query.stmt.order_by(None))
+            result.total = max(len(timed), round(len(timed) / read * candidates))
+            result.total_exact = len(timed) <= EXACT_COUNT_UP_TO
         chosen = timed[offset : offset + params.per_page] if paginate else timed
         result.hits = _load(session, [t.row for t in chosen], now, upcoming)
     else:
@@ -214,7 +234,7 @@ def _kind_counts(
     scratch = SearchResult(hits=[], total=0, params=unkinded, now=now)
     query = _build(session, unkinded, now, scratch, statuses, around, around_miles)
     if query.computed:
-        return dict(Counter(t.kind for t in _computed(session, query, unkinded, now)))
+        return dict(Counter(t.kind for t in _computed(session, query, unkinded, now)[0]))
     ids = query.stmt.order_by(None).with_only_columns(col(Asset.id)).subquery()
     rows = session.execute(
         select(col(Asset.kind), func.count())

@@ -15,6 +15,8 @@ SHAPES = [
     {"town": "oldbury", "day": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},
     {"q": "recovery group meeting", "access": ["step_free"]},
     {"kind": ["meeting"], "mode": "in_person", "starts_after": "06:00"},
+    {"when": "week"},
+    {"when": "week", "near": "B69 3DE", "radius": 20},
     {},
 ]
 
@@ -32,6 +34,7 @@ def test_past_the_cap_the_total_is_an_estimate(
     else:
         assert not capped.total_exact and capped.total >= 3
         assert [h.asset.id for h in capped.hits] == [h.asset.id for h in exact.hits]
+        assert capped.total <= 2 * exact.total, "an estimate, not a guess"
 
 
 def test_the_api_and_the_page_say_when_a_total_is_an_estimate(
