@@ -179,7 +179,7 @@ class AssetPage(BaseModel):
     items: list[AssetPublic]
     total: int
     total_is_estimate: bool = Field(
-        False, description="True when there are more than 1,000 matches: `total` is then the "
+        False, description="True when there are more than 500 matches: `total` is then the "
         "database's estimate, not a count.",
     )  # fmt: skip
     page: int
