@@ -118,7 +118,7 @@ def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str
     EXPLAIN ANALYZE of the slowest of them."""
     raw = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     samples, slowest = [], [0.0] * len(statements)
-    with psycopg.connect(raw) as conn:
+    with psycopg.connect(raw, options="-c jit=off -c plan_cache_mode=force_custom_plan") as conn:
         for n in range(repeat + 1):
             started = time.perf_counter()
             for i, (statement, parameters) in enumerate(statements):
