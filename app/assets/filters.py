@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 from app.assets.models import Asset, AssetInterest, Attendance, Audience, Interest, Schedule
 from app.assets.search_params import SearchParams, When
 from app.core.errors import InvalidInputError, NotFoundError
-from app.core.time import BAND_BOUNDS, DAY_CODES, TimeBand
+from app.core.time import BAND_BOUNDS, DAY_CODES, DEFAULT_DURATION, TimeBand
 from app.places.models import Place, PlaceKind
 from app.places.service import get_place
 from app.venues.models import Venue
@@ -45,6 +45,21 @@ def schedule_matches(days: list[int] | None, band: TimeBand | None, today: date)
         start = col(Schedule.start_time)
         conds.append(and_(start >= lo, start < hi) if lo < hi else or_(start >= lo, start < hi))
     return exists().where(*conds)
+
+
+def not_over_yet(now: time, today: date) -> Any:
+    """EXISTS a current schedule whose time of day has not ended by `now` (starts later, is on,
+    or runs past midnight): a prefilter for when=today|now, so the exact check in Python reads
+    tonight's few hundred candidates rather than every entry that meets on this weekday."""
+    start, end = col(Schedule.start_time), col(Schedule.end_time)
+    assumed = (
+        (datetime.combine(today, now) - DEFAULT_DURATION).time() if now >= time(1) else time(0)
+    )
+    return exists().where(
+        col(Schedule.asset_id) == col(Asset.id),
+        or_(col(Schedule.valid_until).is_(None), col(Schedule.valid_until) >= today),
+        or_(start >= now, end > now, end < start, and_(end.is_(None), start >= assumed)),
+    )
 
 
 def schedule_between(after: time | None, before: time | None, today: date) -> Any:
@@ -95,6 +110,7 @@ def filter_conditions(p: SearchParams, now: datetime, *, place: Place | None = N
     if p.when in (When.now, When.today):
         yesterday = (today - timedelta(days=1)).weekday()
         where.append(schedule_matches([today.weekday(), yesterday], None, today))
+        where.append(not_over_yet(now.time().replace(tzinfo=None), today))
     elif p.when == When.week:
         where.append(schedule_matches(None, None, today))
     if p.mode == Attendance.hybrid:

@@ -61,6 +61,7 @@ class _Query:
     # How the capped count walks the matches: nearest first for a place (a KNN index scan
     # that stops at the cap), in no order otherwise.
     count_order: list[Any] = field(default_factory=list)
+    knn: bool = False  # nearest first from the index; ties put in id order afterwards
 
 
 def _build(
@@ -96,11 +97,11 @@ def _build(
         # sent it to bitmap scans that sorted every match for a page of 20.
         stmt = stmt.where(
             col(Asset.grid).op("&&")(func.ST_Expand(origin, limit_m)), distance <= limit_m
-        ).add_columns(distance)
+        ).add_columns(distance.label("distance_m"))
         nearest = col(Asset.grid).op("<->")(origin)
         count_order = [nearest]
         if sort == Sort.distance:
-            order = [nearest]  # no tie-breaker: a second key stops the KNN index scan
+            order = [nearest]  # a second key would stop the KNN index scan: see _page
     elif around is not None:
         # Just outside a town: not in it, but within `around_miles` of its boundary.
         boundary = (
@@ -116,7 +117,8 @@ def _build(
         if sort == Sort.distance:
             order = [distance, col(Asset.id)]
     computed = params.when is not None or sort == Sort.next
-    return _Query(stmt.order_by(*order), computed=computed, count_order=count_order)
+    knn = bool(params.near) and sort == Sort.distance
+    return _Query(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn)
 
 
 def _keep(occ: Occurrence | None, when: When | None, now: datetime) -> bool:
@@ -207,7 +209,7 @@ def search_assets(
         chosen = timed[offset : offset + params.per_page] if paginate else timed
         result.hits = _load(session, [t.row for t in chosen], now, upcoming)
     else:
-        page = query.stmt.limit(params.per_page).offset(offset) if paginate else query.stmt
+        page = _page(query, offset, params.per_page) if paginate else query.stmt
         result.hits = _load(session, session.execute(page).all(), now, upcoming)
         if paginate:
             counted = query.stmt.order_by(None).order_by(*query.count_order)
@@ -218,6 +220,24 @@ def search_assets(
         result.kind_counts = _kind_counts(session, params, now, statuses, around, around_miles)
     result.towns = town_names(session, result.hits)
     return result
+
+
+TIE_MARGIN = 50
+
+
+def _page(query: _Query, offset: int, per_page: int) -> Select[Any]:
+    """One page. Nearest-first pages come from the KNN index scan, which allows no second
+    sort key; entries at the same venue are equally far, so the scan reads a margin past the
+    page and the page is cut from those rows in (distance, id) order: stable across pages."""
+    if not query.knn:
+        return query.stmt.limit(per_page).offset(offset)
+    near = query.stmt.limit(offset + per_page + TIE_MARGIN).subquery()
+    return (
+        select(near.c.id, near.c.distance_m)
+        .order_by(near.c.distance_m, near.c.id)
+        .offset(offset)
+        .limit(per_page)
+    )
 
 
 def _count(session: Session, stmt: Select[Any]) -> tuple[int, bool]:
