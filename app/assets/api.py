@@ -1,10 +1,11 @@
 """JSON/GeoJSON API for assets. Thin: parse → search → present."""
 
+import json
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.assets.interests import list_interests
@@ -15,9 +16,11 @@ from app.assets.search_params import SearchParams
 from app.assets.service import get_asset
 from app.core.db import get_session
 from app.core.time import local_now, next_occurrence
+from app.feeds.cache import FeedCache, data_version
 
 router = APIRouter(prefix="/api/v1", tags=["assets"])
 GEOJSON = "application/geo+json"
+SEARCHES = FeedCache(max_entries=512)  # recent search answers, by URL and data version
 
 
 def _page_link(request: Request, page: int) -> str:
@@ -54,22 +57,33 @@ def list_assets(
         Literal["json", "geojson"] | None, Query(description="`geojson` for a FeatureCollection")
     ] = None,
 ) -> Any:
-    result = search_assets(session, params=params)
-    items = [asset_public(h, result.towns, result.now) for h in result.hits]
-    links = page_links(request, result)
-    if _wants_geojson(request, format):
-        body = {
-            "type": "FeatureCollection",
-            "features": [asset_feature(i) for i in items],
-            "numberMatched": result.total,
-            "numberReturned": len(items),
-            "links": links,
-        }
-        return JSONResponse(body, media_type=GEOJSON)
-    return AssetPage(
-        items=items, total=result.total, total_is_estimate=not result.total_exact,
-        page=params.page, per_page=params.per_page, links=links,
-    )  # fmt: skip
+    geojson = _wants_geojson(request, format)
+
+    def build() -> tuple[bytes, str]:
+        result = search_assets(session, params=params)
+        items = [asset_public(h, result.towns, result.now) for h in result.hits]
+        links = page_links(request, result)
+        if geojson:
+            body = {
+                "type": "FeatureCollection",
+                "features": [asset_feature(i) for i in items],
+                "numberMatched": result.total,
+                "numberReturned": len(items),
+                "links": links,
+            }
+            return json.dumps(body, ensure_ascii=False, default=str).encode(), GEOJSON
+        page = AssetPage(
+            items=items, total=result.total, total_is_estimate=not result.total_exact,
+            page=params.page, per_page=params.per_page, links=links,
+        )  # fmt: skip
+        return page.model_dump_json().encode(), "application/json"
+
+    # The same search from many phones (a town's postcode) is answered from memory until the
+    # data changes or the minute turns ("starts in 20 min" and when=now move with the clock).
+    minute = local_now().strftime("%Y%m%d%H%M")
+    key = (f"{request.url}#{geojson}", f"{data_version(session)}@{minute}")
+    answer = SEARCHES.get_or_build(key, build)
+    return Response(answer.body, media_type=answer.media_type)
 
 
 @router.get("/assets/{asset_id}", response_model=AssetPublic, summary="One published entry")

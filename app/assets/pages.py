@@ -104,7 +104,8 @@ def search_page(request: Request, session: SessionDep) -> HTMLResponse:
             else None,
             items=items,
             map_points=map_points(items),
-            kind_counts={k: result.kind_counts[k] for k in AssetKind if k in result.kind_counts},
+            kind_counts={k: result.kind_counts[k] for k in AssetKind if k in result.kind_counts}
+            or None,  # too many matches to count each kind: the kinds are listed bare
             facet_links={
                 k: "/search?" + query_string(p, kind=[k.value], page=None) for k in AssetKind
             },

@@ -262,12 +262,17 @@ def _kind_counts(
     around: Place | None,
     around_miles: float,
 ) -> dict[AssetKind, int]:
-    """Matches per kind with every other filter applied ("Meetings (12)")."""
+    """Matches per kind with every other filter applied ("Meetings (12)"); nothing when there
+    are more matches than are counted exactly (the page then shows kinds without numbers)."""
     unkinded = params.model_copy(update={"kind": [], "page": 1})
     scratch = SearchResult(hits=[], total=0, params=unkinded, now=now)
     query = _build(session, unkinded, now, scratch, statuses, around, around_miles)
     if query.computed:
-        return dict(Counter(t.kind for t in _computed(session, query, unkinded, now)[0]))
+        timed, _ = _computed(session, query, unkinded, now, EXACT_COUNT_UP_TO + 1)
+        return {} if len(timed) > EXACT_COUNT_UP_TO else dict(Counter(t.kind for t in timed))
+    _, exact = _count(session, query.stmt.order_by(None).order_by(*query.count_order))
+    if not exact:
+        return {}
     ids = query.stmt.order_by(None).with_only_columns(col(Asset.id)).subquery()
     rows = session.execute(
         select(col(Asset.kind), func.count())

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
+from app.assets.api import SEARCHES
 from app.assets.models import Asset
 from app.core.time import BAND_BOUNDS, TimeBand, occurrences, zone
 from app.core.time import local_now as now_in_london
@@ -197,3 +198,18 @@ def test_interests_list_the_taxonomy_with_domains_and_five_ways(client: TestClie
         "connect", "be_active", "take_notice", "keep_learning", "give",
     }  # fmt: skip
     assert {i["domain"] for i in interests} == {"social", "physical", "human", "cultural"}
+
+
+def test_repeated_searches_are_answered_from_memory_until_the_data_changes(
+    client: TestClient, session: Session
+) -> None:
+    SEARCHES.clear()
+    url = "/api/v1/assets?town=oldbury&per_page=50"
+    first = client.get(url).json()
+    assert client.get(url).json() == first
+    assert len(SEARCHES._entries) == 1, "the second answer came from memory"
+    renamed = first["items"][0]["id"]
+    session.execute(text("UPDATE asset SET name = 'Renamed for the cache test' WHERE id = :i"),
+                    {"i": renamed})  # fmt: skip
+    names = [i["name"] for i in client.get(url).json()["items"]]
+    assert "Renamed for the cache test" in names, "a change is seen at once"
