@@ -22,11 +22,15 @@ import httpx
 from bench.search import bench_url, prepare_bench_db
 
 PORT = 8765
+# (path, vary): with vary, every request searches around a different point (no cache hits).
 TARGETS = {
-    "trivial /healthz": "/healthz",
-    "API near B69 3DE 5 mi + meeting": "/api/v1/assets?near=B69%203DE&radius=5&kind=meeting",
-    "page /search near B69 3DE 5 mi": "/search?near=B69+3DE&radius=5",
-}
+    "trivial /healthz": ("/healthz", False),
+    "API near B69 3DE 5 mi + meeting": ("/api/v1/assets?near=B69%203DE&radius=5&kind=meeting",
+                                        False),
+    "API near 2,000 points 5 mi + meeting": ("/api/v1/assets?radius=5&kind=meeting", True),
+    "page /search near B69 3DE 5 mi": ("/search?near=B69+3DE&radius=5", False),
+    "page /search near 2,000 points": ("/search?radius=5", True),
+}  # fmt: skip
 REPORT = Path(__file__).parent / "wrk_report.lua"
 
 
@@ -61,14 +65,16 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _wrk(path: str, seconds: int, connections: int) -> dict[str, float]:
+def _wrk(path: str, vary: bool, seconds: int, connections: int) -> dict[str, float]:
     url = f"http://127.0.0.1:{PORT}{path}"
-    # Warm every worker's connection pool and caches first.
-    subprocess.run(["wrk", "-t2", f"-c{connections}", "-d2s", url], check=True,
-                   capture_output=True)  # fmt: skip
+    env = {**os.environ, "WAYMARK_VARY": "1" if vary else "0"}
+    # Warm every worker's connection pool first (not its answers: varied runs differ).
+    subprocess.run(["wrk", "-t2", f"-c{connections}", "-d2s", "/".join(url.split("/")[:3])
+                    + "/healthz"], check=True, capture_output=True)  # fmt: skip
     done = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(REPORT), url],
-        check=True, capture_output=True, text=True,
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+         "-s", str(REPORT), url],
+        check=True, capture_output=True, text=True, env=env,
     )  # fmt: skip
     line = next(x for x in done.stdout.splitlines() if x.startswith("{"))
     return json.loads(line)  # type: ignore[no-any-return]
@@ -84,8 +90,8 @@ def run(n: int, worker_counts: list[int], seconds: int, connections: int) -> dic
         server = _serve(workers, url)
         try:
             run_result: dict[str, Any] = {"workers": workers, "targets": {}}
-            for label, path in TARGETS.items():
-                run_result["targets"][label] = _wrk(path, seconds, connections)
+            for label, (path, vary) in TARGETS.items():
+                run_result["targets"][label] = _wrk(path, vary, seconds, connections)
             ceiling = run_result["targets"]["trivial /healthz"]["rps"]
             for figures in run_result["targets"].values():
                 figures["pct_of_trivial"] = round(100 * figures["rps"] / ceiling, 1)
