@@ -4,13 +4,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.exc import CompileError
 from sqlmodel import Session, col
 
 from app.assets.filters import filter_conditions, resolve_town
+from app.assets.light import load_light
 from app.assets.models import Asset, AssetKind, AssetStatus, Schedule
 from app.assets.search_params import SearchParams, Sort, When
 from app.assets.service import ASSET_DETAILS
@@ -187,12 +188,14 @@ def search_assets(
     around: Place | None = None,
     around_miles: float = 2.0,
     upcoming: bool = True,
+    light: bool = False,
 ) -> SearchResult:
     """Published entries matching `params`, each with its distance and next occurrence.
 
     `paginate=False` returns every match (print, feeds); `facets=True` also counts matches
     per kind as if no kind were chosen; `around` finds entries just outside that town;
-    `upcoming=False` skips working out each hit's next occurrence (feeds do not show it)."""
+    `upcoming=False` skips working out each hit's next occurrence (feeds do not show it);
+    `light=True` gives read-only rows instead of ORM entries (whole-feed builds)."""
     now = (now or local_now()).astimezone(zone())
     result = SearchResult(hits=[], total=0, params=params, now=now)
     query = _build(session, params, now, result, statuses, around, around_miles)
@@ -207,10 +210,10 @@ def search_assets(
             result.total = max(len(timed), round(len(timed) / read * candidates))
             result.total_exact = len(timed) <= EXACT_COUNT_UP_TO
         chosen = timed[offset : offset + params.per_page] if paginate else timed
-        result.hits = _load(session, [t.row for t in chosen], now, upcoming)
+        result.hits = _load(session, [t.row for t in chosen], now, upcoming, light)
     else:
         page = _page(query, offset, params.per_page) if paginate else query.stmt
-        result.hits = _load(session, session.execute(page).all(), now, upcoming)
+        result.hits = _load(session, session.execute(page).all(), now, upcoming, light)
         if paginate:
             counted = query.stmt.order_by(None).order_by(*query.count_order)
             result.total, result.total_exact = _count(session, counted)
@@ -283,16 +286,21 @@ def _kind_counts(
 
 
 def _load(
-    session: Session, rows: Sequence[Any], now: datetime, upcoming: bool = True
-) -> list[AssetHit]:
+    session: Session, rows: Sequence[Any], now: datetime, upcoming: bool = True,
+    light: bool = False,
+) -> list[AssetHit]:  # fmt: skip
     """Load full assets for (id[, distance]) rows, keeping the rows' order."""
     if not rows:
         return []
     ids = [r[0] for r in rows]
-    assets = session.execute(
-        select(Asset).where(col(Asset.id).in_(ids)).options(*ASSET_DETAILS)
-    ).scalars()
-    by_id = {a.id: a for a in assets}
+    by_id: dict[Any, Asset]
+    if light:  # read-only rows shaped like Asset (app.assets.light)
+        by_id = cast(dict[Any, Asset], load_light(session, ids))
+    else:
+        assets = session.execute(
+            select(Asset).where(col(Asset.id).in_(ids)).options(*ASSET_DETAILS)
+        ).scalars()
+        by_id = {a.id: a for a in assets}
     return [
         AssetHit(
             asset=by_id[r[0]],
