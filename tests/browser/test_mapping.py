@@ -20,6 +20,14 @@ from tests.browser.test_site import axe_violations
 PASSWORD = "correct horse battery staple"
 
 
+def sign_in(browser: WebDriver, live_server: str, email: str) -> None:
+    browser.get(f"{live_server}/login")
+    browser.find_element(By.ID, "l-email").send_keys(email)
+    browser.find_element(By.ID, "l-password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form.narrow-form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_matches(r"/mapper$"))
+
+
 @pytest.fixture
 def mapper_account(engine: Engine) -> Iterator[tuple[str, str]]:
     """A committed account (the browser talks to a separate server process), removed after."""
@@ -53,11 +61,7 @@ def test_mapper_adds_a_weekly_meeting_and_sees_it_waiting(
     browser: WebDriver, live_server: str, mapper_account: tuple[str, str]
 ) -> None:
     email, name = mapper_account
-    browser.get(f"{live_server}/login")
-    browser.find_element(By.ID, "l-email").send_keys(email)
-    browser.find_element(By.ID, "l-password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form.narrow-form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_matches(r"/mapper$"))
+    sign_in(browser, live_server, email)
 
     browser.get(f"{live_server}/mapper/assets/new")
     assert axe_violations(browser) == []
@@ -121,11 +125,7 @@ def test_the_import_source_pages_are_accessible(
     browser: WebDriver, live_server: str, admin_with_a_source: tuple[str, int]
 ) -> None:
     email, source_id = admin_with_a_source
-    browser.get(f"{live_server}/login")
-    browser.find_element(By.ID, "l-email").send_keys(email)
-    browser.find_element(By.ID, "l-password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form.narrow-form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_matches(r"/mapper$"))
+    sign_in(browser, live_server, email)
     for page in ("/mapper/sources", f"/mapper/sources/{source_id}"):
         browser.get(f"{live_server}{page}")
         assert "Import sources" in browser.page_source or "Last runs" in browser.page_source
