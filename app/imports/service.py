@@ -92,9 +92,8 @@ def run_import(
     report = ImportReport(source=source)
     seen: set[str] = set()
     known = _known(session, source=source)
-    # Each new entry is flushed when it is created; what follows it (its revision, its source
-    # snapshot) rides along with the next flush instead of a flush of its own before every
-    # lookup: half the flushes, the same rows.
+    # Each new entry is flushed when it is created; its revision rides along with the next
+    # flush instead of a flush of its own before every lookup: half the flushes, same rows.
     with session.no_autoflush:
         _run(session, report, seen, known, records, trusted, progress)
     if not seen:  # an empty or misread feed must not mark everything "may have closed"
