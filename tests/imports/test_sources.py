@@ -3,6 +3,7 @@ are stored and shown, conditional GET skips an unchanged feed, 5xx answers are r
 failing source changes nothing and does not stop the others, and oversized feeds are refused."""
 
 import threading
+from datetime import timedelta
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,8 +16,9 @@ from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.imports.commands import run_and_report
-from app.imports.models import ImportSource
-from app.imports.sources import run_source
+from app.core.timestamps import utcnow
+from app.imports.models import ImportRun, ImportSource, SourceSchedule
+from app.imports.sources import due_sources, run_source
 from scrapers import base
 
 FEED = (
@@ -166,3 +168,21 @@ def test_admins_manage_sources_and_see_their_runs(
              "AND status = 'pending_review'")
     ).scalar_one()  # fmt: skip
     assert pending == 5, "an untrusted source's entries wait for review"
+
+
+def test_sources_are_due_by_their_schedule(session: Session) -> None:
+    now = utcnow()
+    for name, schedule, enabled, ran_ago in [
+        ("daily, ran 2 days ago", SourceSchedule.daily, True, timedelta(days=2)),
+        ("daily, ran an hour ago", SourceSchedule.daily, True, timedelta(hours=1)),
+        ("weekly, never ran", SourceSchedule.weekly, True, None),
+        ("manual, never ran", SourceSchedule.manual, True, None),
+        ("daily, switched off", SourceSchedule.daily, False, None),
+    ]:
+        source = add(session, "http://127.0.0.1:9/feed", name=name)
+        source.schedule, source.enabled = schedule, enabled
+        if ran_ago is not None:
+            session.add(ImportRun(source_id=source.id, source_name=name, started_at=now - ran_ago))
+    session.flush()
+    due = {s.name for s in due_sources(session, now=now)}
+    assert due == {"daily, ran 2 days ago", "weekly, never ran"}
