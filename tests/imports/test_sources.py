@@ -3,9 +3,9 @@ are stored and shown, conditional GET skips an unchanged feed, 5xx answers are r
 failing source changes nothing and does not stop the others, and oversized feeds are refused."""
 
 import threading
-from datetime import timedelta
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -15,8 +15,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app.accounts.models import Role
-from app.imports.commands import run_and_report
 from app.core.timestamps import utcnow
+from app.imports.commands import run_and_report
 from app.imports.models import ImportRun, ImportSource, SourceSchedule
 from app.imports.sources import due_sources, run_source
 from scrapers import base
