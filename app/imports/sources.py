@@ -38,6 +38,10 @@ def get_source(session: Session, *, source_id: int) -> ImportSource:
 def save_source(
     session: Session, *, data: ImportSourceBase, source: ImportSource | None = None
 ) -> ImportSource:
+    if not data.location.startswith(("http://", "https://")):
+        # Files are for the CLI only: the server must not read its own disk for a web form.
+        raise InvalidInputError("give the feed's web address (http:// or https://)",
+                                field="location")  # fmt: skip
     if data.type not in SOURCES:
         known = ", ".join(SOURCES)
         raise InvalidInputError(f"unknown type {data.type!r}; choose one of {known}", field="type")

@@ -153,6 +153,9 @@ def test_admins_manage_sources_and_see_their_runs(
     assert refused.status_code == 422
     assert "at least 2 characters" in refused.text and 'value="ftp"' in refused.text
     assert session.execute(text("SELECT count(*) FROM import_source")).scalar_one() == 0
+    local_file = {**bad, "name": "Local file", "type": "csv", "location": "/etc/passwd"}
+    refused = client.post("/mapper/sources", data=local_file)
+    assert refused.status_code == 422 and "http:// or https://" in refused.text
     good = {**bad, "name": "Black Country Intergroup", "type": "meeting-guide",
             "location": upstream.url, "fellowship": "AA", "enabled": "on"}  # fmt: skip
     added = client.post("/mapper/sources", data=good, follow_redirects=False)
