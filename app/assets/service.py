@@ -78,12 +78,14 @@ def _interests(session: Session, slugs: list[str]) -> list[Interest]:
 
 
 def _unique_slug(session: Session, base: str, asset_id: int | None) -> str:
+    # Entries added but not yet flushed (an import's batch) hold their slugs too.
+    pending = {a.slug for a in session.new if isinstance(a, Asset)}
     slug, n = base, 1
     while True:
         other = session.execute(
             select(col(Asset.id)).where(col(Asset.slug) == slug)
         ).scalar_one_or_none()
-        if other is None or other == asset_id:
+        if (other is None or other == asset_id) and slug not in pending:
             return slug
         n += 1
         slug = f"{base}-{n}"
@@ -118,18 +120,31 @@ def _apply(session: Session, asset: Asset, data: AssetCreate) -> None:
 
 def create_asset(
     session: Session, *, data: AssetCreate, user_id: int | None = None,
-    source_checksum: str | None = None,
+    source_checksum: str | None = None, batch: list[Asset] | None = None,
 ) -> Asset:  # fmt: skip
+    """A new entry and its "create" revision. With `batch`, the entry is only added: the caller
+    flushes many at once and then calls `record_created` (imports: one flush per batch)."""
     asset = Asset(kind=data.kind, name=data.name, slug="", source_checksum=source_checksum)
     asset.slug = _unique_slug(session, data.slug or slugify(data.name, 200), None)
     _apply(session, asset, data)
     session.add(asset)
+    if batch is not None:
+        batch.append(asset)
+        return asset
     session.flush()
-    record_revision(
-        session, entity_type=EntityType.asset, entity_id=_id(asset), action="create",
-        before=None, after=snapshot(asset), user_id=user_id, source=data.source,
-    )  # fmt: skip
+    record_created(session, [asset], source=data.source, user_id=user_id)
     return asset
+
+
+def record_created(
+    session: Session, assets: list[Asset], *, source: str, user_id: int | None = None
+) -> None:
+    """The "create" revisions of flushed entries."""
+    for asset in assets:
+        record_revision(
+            session, entity_type=EntityType.asset, entity_id=_id(asset), action="create",
+            before=None, after=snapshot(asset), user_id=user_id, source=source,
+        )  # fmt: skip
 
 
 def upsert_asset(

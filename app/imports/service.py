@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetStatus
 from app.assets.schemas import AssetCreate
-from app.assets.service import checksum, create_asset, load_asset
+from app.assets.service import checksum, create_asset, load_asset, record_created
 from app.core.errors import InvalidInputError
 from app.geocoding.service import locate
 from app.imports.matching import match_existing
@@ -95,7 +95,9 @@ def run_import(
     # Each new entry is flushed when it is created; its revision rides along with the next
     # flush instead of a flush of its own before every lookup: half the flushes, same rows.
     with session.no_autoflush:
-        _run(session, report, seen, known, records, trusted, progress)
+        batch = _Batch()
+        _run(session, report, seen, known, records, trusted, progress, batch)
+        batch.finish(session)
     if not seen:  # an empty or misread feed must not mark everything "may have closed"
         raise SourceError("the source lists nothing: check that it is the right feed")
     report.flagged = _flag_vanished(session, source=source, seen=seen)
@@ -105,6 +107,7 @@ def run_import(
 def _run(
     session: Session, report: ImportReport, seen: set[str], known: dict[str, "_Known"],
     records: Iterable[ImportRecord], trusted: bool, progress: Callable[[int], None] | None,
+    batch: "_Batch",
 ) -> None:  # fmt: skip
     for n, record in enumerate(records, start=1):
         seen.add(record.external_id)
@@ -120,7 +123,10 @@ def _run(
             continue
         before = known.get(record.external_id)
         if before is None:
-            _bring_new(session, data=data, unplaced=unplaced, trusted=trusted, report=report)
+            _bring_new(session, data=data, unplaced=unplaced, trusted=trusted, report=report,
+                       batch=batch)  # fmt: skip
+            if len(batch.assets) >= BATCH:
+                batch.finish(session)
         elif before.checksum == checksum(data):
             report.unchanged += 1
         else:
@@ -139,6 +145,7 @@ def _bring_new(
     unplaced: str | None,
     trusted: bool,
     report: ImportReport,
+    batch: "_Batch",
 ) -> None:
     match = match_existing(session, data=data, source=data.source)
     if match.sure is not None:  # a mapper's entry: link it, and let a person settle differences
@@ -155,18 +162,42 @@ def _bring_new(
     status = AssetStatus.published if publish else AssetStatus.pending_review
     # source_snapshot stays None: "as created", which the create revision records.
     data = data.model_copy(update={"status": status})
-    asset = create_asset(session, data=data, source_checksum=checksum(data))
+    asset = create_asset(session, data=data, source_checksum=checksum(data), batch=batch.assets)
+    batch.source = data.source
     report.created += 1
     if unplaced is not None:
         report.unplaced.append((str(data.external_id), f"{data.name} — {unplaced}"))
     if match.maybe is not None:
-        session.add(
-            Suggestion(
-                asset_id=asset.id, kind=SuggestionKind.change,
-                message=f"Imported from {data.source}: it may be the same as “{match.maybe.name}” "
-                f"(#{match.maybe.id}). Merge them if so; otherwise publish it.",
-            )
-        )  # fmt: skip
+        batch.notes.append((asset, match.maybe))
+
+
+BATCH = 200  # new entries written per flush
+
+
+@dataclass
+class _Batch:
+    """New entries added but not yet written: one flush for many (a flush per entry was
+    nearly half of an import's time), then their revisions and "may be the same" notes."""
+
+    source: str = ""
+    assets: list[Asset] = field(default_factory=list)
+    notes: list[tuple[Asset, Asset]] = field(default_factory=list)  # (new, maybe the same)
+
+    def finish(self, session: Session) -> None:
+        if not self.assets:
+            return
+        session.flush()
+        record_created(session, self.assets, source=self.source)
+        for asset, other in self.notes:
+            session.add(
+                Suggestion(
+                    asset_id=asset.id, kind=SuggestionKind.change,
+                    message=f"Imported from {self.source}: it may be the same as “{other.name}” "
+                    f"(#{other.id}). Merge them if so; otherwise publish it.",
+                )
+            )  # fmt: skip
+        self.assets.clear()
+        self.notes.clear()
 
 
 def _known(session: Session, *, source: str) -> dict[str, _Known]:

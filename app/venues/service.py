@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from app.core.geo import LatLon, geography_point, point_element
+from app.core.geo import LatLon, geography_point, latlon_of, point_element
 from app.places.service import town_containing_query
 from app.venues.models import Venue, VenueCreate
 
@@ -14,6 +14,13 @@ SAME_VENUE_METRES = 30
 def save_venue(session: Session, *, data: VenueCreate) -> Venue:
     """Reuse a venue of the same name within a few metres, otherwise create one."""
     point = LatLon(data.latitude, data.longitude)
+    for pending in session.new:  # a venue added earlier in an import's unflushed batch
+        if (
+            isinstance(pending, Venue)
+            and pending.name.lower() == data.name.lower()
+            and latlon_of(pending.location) == point
+        ):
+            return pending
     same = (
         select(col(Venue.id))
         .where(

@@ -160,3 +160,21 @@ def test_a_record_that_cannot_be_placed_is_kept_for_a_mapper_to_pin(
     assert asset.status == AssetStatus.pending_review and asset.venue_id is None
     with pytest.raises(InvalidInputError, match="pin this entry"):
         approve_asset(session, asset=asset, by=coordinator)
+
+
+def test_one_batch_shares_a_venue_and_keeps_slugs_unique(session: Session) -> None:
+    """New entries are written many per flush: two meetings of one group at one hall in the
+    same batch get one venue and two addresses."""
+    report = run(session, row(slug="mon", day=1), row(slug="thu", day=4))
+    assert report.created == 2
+    rows = session.execute(
+        text("SELECT a.slug, a.venue_id FROM asset a WHERE a.source = :s ORDER BY a.id"),
+        {"s": SOURCE},
+    ).all()
+    assert len({r.slug for r in rows}) == 2 and len({r.venue_id for r in rows}) == 1
+    revisions = session.execute(
+        text("SELECT count(*) FROM revision r JOIN asset a ON a.id = r.entity_id "
+             "WHERE r.entity_type = 'asset' AND a.source = :s AND r.action = 'create'"),
+        {"s": SOURCE},
+    ).scalar_one()  # fmt: skip
+    assert revisions == 2
