@@ -14,10 +14,11 @@ SAME_VENUE_METRES = 30
 def save_venue(session: Session, *, data: VenueCreate) -> Venue:
     """Reuse a venue of the same name within a few metres, otherwise create one."""
     point = LatLon(data.latitude, data.longitude)
+    name = data.name.lower()
     for pending in session.new:  # a venue added earlier in an import's unflushed batch
-        if (
+        if (  # the name first: reading a pending point back is the slow part
             isinstance(pending, Venue)
-            and pending.name.lower() == data.name.lower()
+            and pending.name.lower() == name
             and latlon_of(pending.location) == point
         ):
             return pending
