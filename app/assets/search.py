@@ -64,6 +64,11 @@ class _Query:
     count_order: list[Any] = field(default_factory=list)
     knn: bool = False  # nearest first from the index; ties put in id order afterwards
 
+    @property
+    def counted(self) -> Select[Any]:
+        """The matches in the order the capped count walks them."""
+        return self.stmt.order_by(None).order_by(*self.count_order)
+
 
 def _build(
     session: Session,
@@ -206,7 +211,7 @@ def search_assets(
         result.total = len(timed)
         if enough is not None and len(timed) >= enough and params.sort != Sort.next:
             # Stopped early: scale the share kept so far by the candidates' (estimated) total.
-            candidates, _ = _count(session, query.stmt.order_by(None).order_by(*query.count_order))
+            candidates, _ = _count(session, query.counted)
             result.total = max(len(timed), round(len(timed) / read * candidates))
             result.total_exact = len(timed) <= EXACT_COUNT_UP_TO
         chosen = timed[offset : offset + params.per_page] if paginate else timed
@@ -215,8 +220,7 @@ def search_assets(
         page = _page(query, offset, params.per_page) if paginate else query.stmt
         result.hits = _load(session, session.execute(page).all(), now, upcoming, light)
         if paginate:
-            counted = query.stmt.order_by(None).order_by(*query.count_order)
-            result.total, result.total_exact = _count(session, counted)
+            result.total, result.total_exact = _count(session, query.counted)
         else:
             result.total = len(result.hits)
     if facets:
@@ -273,7 +277,7 @@ def _kind_counts(
     if query.computed:
         timed, _ = _computed(session, query, unkinded, now, EXACT_COUNT_UP_TO + 1)
         return {} if len(timed) > EXACT_COUNT_UP_TO else dict(Counter(t.kind for t in timed))
-    _, exact = _count(session, query.stmt.order_by(None).order_by(*query.count_order))
+    _, exact = _count(session, query.counted)
     if not exact:
         return {}
     ids = query.stmt.order_by(None).with_only_columns(col(Asset.id)).subquery()

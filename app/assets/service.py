@@ -47,11 +47,12 @@ def snapshot(asset: Asset) -> dict[str, Any]:
     """The asset as plain JSON, for revisions and checksums."""
     data = {f: jsonable(getattr(asset, f)) for f in SNAPSHOT_FIELDS}
     data["interests"] = sorted(i.slug for i in asset.interests)
-    data["schedules"] = [
-        {k: jsonable(v) for k, v in s.model_dump(exclude={"id", "asset_id"}).items()}
-        for s in asset.schedules
-    ]
+    data["schedules"] = [schedule_snapshot(s) for s in asset.schedules]
     return data
+
+
+def schedule_snapshot(schedule: Schedule) -> dict[str, Any]:
+    return {k: jsonable(v) for k, v in schedule.model_dump(exclude={"id", "asset_id"}).items()}
 
 
 def create_from_snapshot(

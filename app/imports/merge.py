@@ -19,6 +19,7 @@ from app.assets.service import (
     checksum,
     create_from_snapshot,
     jsonable,
+    schedule_snapshot,
     snapshot,
     update_asset,
 )
@@ -56,13 +57,7 @@ def upstream_view(session: Session, *, data: AssetCreate) -> dict[str, Any]:
     if data.organisation is not None:
         view["organisation_id"] = save_organisation(session, data=data.organisation).id
     view["interests"] = sorted(data.interests)
-    view["schedules"] = [
-        {
-            k: jsonable(v)
-            for k, v in Schedule(**s.model_dump()).model_dump(exclude={"id", "asset_id"}).items()
-        }
-        for s in data.schedules
-    ]
+    view["schedules"] = [schedule_snapshot(Schedule(**s.model_dump())) for s in data.schedules]
     return view
 
 

@@ -3,7 +3,8 @@
 Unchanged records (same checksum) are skipped without loading the entry; changed ones update
 only the fields nobody edited by hand (app.imports.merge); records that vanished upstream are
 flagged for review ("may have closed"), never deleted; new entries wait for review unless the
-source is trusted. A source that cannot be read or parsed raises before anything is written."""
+source is trusted. A source that cannot be read or parsed raises SourceError, part-way through
+if need be: the caller rolls the run back (app.imports.sources runs it in a savepoint)."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ class ImportReport:
     flagged: int = 0
     for_review: int = 0  # upstream changes to fields a person edited, sent to review
     matched: int = 0  # records recognised as entries a mapper had typed in
-    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (external id, what, where)
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (external id, name — address)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (external id, why)
 
     def summary(self) -> str:
@@ -92,8 +93,7 @@ def run_import(
     report = ImportReport(source=source)
     seen: set[str] = set()
     known = _known(session, source=source)
-    # Each new entry is flushed when it is created; its revision rides along with the next
-    # flush instead of a flush of its own before every lookup: half the flushes, same rows.
+    # No flush before every lookup: new entries are written a batch at a time (_Batch).
     with session.no_autoflush:
         batch = _Batch()
         _run(session, report, seen, known, records, trusted, progress, batch)
@@ -211,29 +211,26 @@ def _known(session: Session, *, source: str) -> dict[str, _Known]:
 
 
 def _flag_vanished(session: Session, *, source: str, seen: set[str]) -> int:
-    gone = (
-        session.execute(
-            select(Asset).where(
-                col(Asset.source) == source,
-                col(Asset.status).in_([AssetStatus.published, AssetStatus.pending_review]),
-                col(Asset.external_id).not_in(seen) if seen else col(Asset.id).is_not(None),
-            )
+    """Open a "may have closed" report on each live entry the source no longer lists (once)."""
+    gone = session.execute(
+        select(col(Asset.id)).where(
+            col(Asset.source) == source,
+            col(Asset.status).in_([AssetStatus.published, AssetStatus.pending_review]),
+            col(Asset.external_id).not_in(seen),
         )
-        .scalars()
-        .all()
-    )
-    flagged = 0
-    for asset in gone:
-        already = session.execute(
-            select(Suggestion.id).where(  # type: ignore[call-overload]
-                col(Suggestion.asset_id) == asset.id,
+    ).scalars().all()  # fmt: skip
+    already = set(
+        session.execute(
+            select(col(Suggestion.asset_id)).where(
+                col(Suggestion.asset_id).in_(gone),
                 col(Suggestion.status) == SuggestionStatus.open,
                 col(Suggestion.kind) == SuggestionKind.closed,
             )
-        ).first()
-        if already is None:
-            message = f"No longer in the {source} feed: it may have closed."
-            session.add(Suggestion(asset_id=asset.id, kind=SuggestionKind.closed, message=message))
-            flagged += 1
+        ).scalars()
+    )
+    message = f"No longer in the {source} feed: it may have closed."
+    for asset_id in gone:
+        if asset_id not in already:
+            session.add(Suggestion(asset_id=asset_id, kind=SuggestionKind.closed, message=message))
     session.flush()
-    return flagged
+    return len(set(gone) - already)
