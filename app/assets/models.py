@@ -11,7 +11,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from app.core.time import Frequency
 from app.core.timestamps import Timestamped
-from app.core.types import date_array, enum_type, int_array, text_array
+from app.core.types import date_array, empty_list, enum_type, int_array, text_array
 from app.organisations.models import Organisation
 from app.venues.models import Venue
 
@@ -85,12 +85,12 @@ class ScheduleBase(SQLModel):
     interval: int = Field(default=1, ge=1, le=52, sa_column_kwargs={"server_default": "1"})
     # 0 = Monday … 6 = Sunday (Python's weekday()).
     weekdays: list[int] = Field(
-        default_factory=list, sa_type=int_array(), sa_column_kwargs={"server_default": "{}"}
+        default_factory=empty_list, sa_type=int_array(), sa_column_kwargs={"server_default": "{}"}
     )
     nth_week: int | None = Field(default=None, ge=-1, le=5)
     month_day: int | None = Field(default=None, ge=1, le=31)
     dates: list[date] = Field(
-        default_factory=list, sa_type=date_array(), sa_column_kwargs={"server_default": "{}"}
+        default_factory=empty_list, sa_type=date_array(), sa_column_kwargs={"server_default": "{}"}
     )
     # Wall-clock times in the service's zone (Europe/London), never a UTC offset.
     start_time: time = Field(sa_type=sa.Time())
@@ -98,7 +98,7 @@ class ScheduleBase(SQLModel):
     valid_from: date | None = None
     valid_until: date | None = None
     cancelled_dates: list[date] = Field(
-        default_factory=list, sa_type=date_array(), sa_column_kwargs={"server_default": "{}"}
+        default_factory=empty_list, sa_type=date_array(), sa_column_kwargs={"server_default": "{}"}
     )
     notes: str | None = Field(default=None, max_length=500)
 
@@ -170,7 +170,7 @@ class Asset(AssetBase, Timestamped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=220, unique=True, index=True)
     types: list[str] = Field(
-        default_factory=list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
+        default_factory=empty_list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
     )
     status: AssetStatus = Field(
         default=AssetStatus.draft,

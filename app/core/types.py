@@ -28,3 +28,16 @@ def date_array() -> Any:
 
 def int_array() -> Any:
     return ARRAY(sa.Integer())
+
+
+def empty_list() -> list[Any]:
+    """The default factory of list columns. SQLModel builds table rows through pydantic, which
+    reads the factory's signature on every row (pydantic/pydantic#13376 for the same on private
+    attributes): for the builtin `list` that means parsing its text signature, about 0.1 ms a
+    field — a third of the Python time of a 10,000-meeting import. A plain function is cheap."""
+    return []
+
+
+def empty_dict() -> dict[str, Any]:
+    """The default factory of JSON object columns (see `empty_list`)."""
+    return {}

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from app.core.timestamps import Timestamped, utcnow
-from app.core.types import enum_type
+from app.core.types import empty_list, enum_type
 
 
 class SourceSchedule(StrEnum):
@@ -65,4 +65,4 @@ class ImportRun(SQLModel, table=True):
     flagged: int = 0
     for_review: int = 0
     unplaced: int = 0
-    failures: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONB)
+    failures: list[dict[str, Any]] = Field(default_factory=empty_list, sa_type=JSONB)

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from app.core.timestamps import Timestamped, utcnow
-from app.core.types import enum_type
+from app.core.types import empty_dict, enum_type
 
 
 class EntityType(StrEnum):
@@ -71,7 +71,7 @@ class EmptySearch(SQLModel, table=True):
         default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False, index=True
     )
     area: str | None = Field(default=None, max_length=80, index=True)
-    filters: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    filters: dict[str, Any] = Field(default_factory=empty_dict, sa_type=JSONB)
 
 
 class ChangeStatus(StrEnum):

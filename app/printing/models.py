@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from app.core.timestamps import utcnow
+from app.core.types import empty_dict
 
 
 class NewsletterEdition(SQLModel, table=True):
@@ -21,4 +22,4 @@ class NewsletterEdition(SQLModel, table=True):
     period_start: date
     period_end: date
     featured: str | None = Field(default=None, max_length=4000)
-    content: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    content: dict[str, Any] = Field(default_factory=empty_dict, sa_type=JSONB)

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from app.core.time import DAY_CODES, TimeBand
 from app.core.timestamps import Timestamped
-from app.core.types import enum_type, text_array
+from app.core.types import empty_list, enum_type, text_array
 
 
 class AccessFeature(StrEnum):
@@ -57,7 +57,7 @@ class VenueBase(SQLModel):
 class VenueCreate(VenueBase):
     latitude: float = Field(ge=49.8, le=60.9)
     longitude: float = Field(ge=-8.7, le=1.8)
-    accessibility: list[AccessFeature] = Field(default_factory=list)
+    accessibility: list[AccessFeature] = Field(default_factory=empty_list)
 
 
 class Venue(VenueBase, Timestamped, table=True):
@@ -65,7 +65,7 @@ class Venue(VenueBase, Timestamped, table=True):
     location: Any = Field(sa_type=Geography("POINT", srid=4326), nullable=False)
     town_id: int | None = Field(default=None, foreign_key="place.id", index=True)
     accessibility: list[str] = Field(
-        default_factory=list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
+        default_factory=empty_list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
     )
     # Hosting: could a community group meet here? Recorded by mappers (the venue register).
     hosts_groups: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
@@ -74,7 +74,7 @@ class Venue(VenueBase, Timestamped, table=True):
     hosting_terms: str | None = Field(default=None, max_length=1000)
     # When the room is usually free: "mon_evening", "sat_morning", … (day code _ time band).
     free_slots: list[str] = Field(
-        default_factory=list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
+        default_factory=empty_list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
     )
     kitchen: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     hosting_public: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
@@ -108,7 +108,7 @@ class VenueHosting(BaseModel):
     room_capacity: int | None = Field(default=None, ge=1, le=2000)
     cost_band: CostBand | None = None
     hosting_terms: str | None = Field(default=None, max_length=1000)
-    free_slots: list[str] = Field(default_factory=list, max_length=28)
+    free_slots: list[str] = Field(default_factory=empty_list, max_length=28)
     kitchen: bool = False
     hosting_public: bool = False
     hosting_contact: str | None = Field(default=None, max_length=500)
