@@ -5,7 +5,8 @@ import json
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
@@ -18,7 +19,7 @@ from app.mapping.history import record_revision
 from app.mapping.models import EntityType
 from app.organisations.service import save_organisation
 from app.venues.models import Venue
-from app.venues.service import save_venue
+from app.venues.service import save_venue, save_venues
 
 # Eager loading for everything a listing shows: one query per relationship, never N+1.
 ASSET_DETAILS = (
@@ -78,21 +79,38 @@ def _interests(session: Session, slugs: list[str]) -> list[Interest]:
     return found
 
 
-def _unique_slug(session: Session, base: str, asset_id: int | None) -> str:
-    # Entries added but not yet flushed (an import's batch) hold their slugs too.
-    pending = {a.slug for a in session.new if isinstance(a, Asset)}
-    slug, n = base, 1
-    while True:
-        other = session.execute(
-            select(col(Asset.id)).where(col(Asset.slug) == slug)
-        ).scalar_one_or_none()
-        if (other is None or other == asset_id) and slug not in pending:
-            return slug
-        n += 1
-        slug = f"{base}-{n}"
+SLUG_LOOKAHEAD = 10  # "name", "name-2" … "name-10" looked up at once
 
 
-def _apply(session: Session, asset: Asset, data: AssetCreate) -> None:
+def _slugs_taken(session: Session, candidates: list[str]) -> set[str]:
+    wanted = bindparam(None, candidates, type_=ARRAY(String()))
+    return set(
+        session.execute(select(col(Asset.slug)).where(col(Asset.slug) == any_(wanted))).scalars()
+    )
+
+
+def _variants(base: str, start: int) -> list[str]:
+    return [base if n == 1 else f"{base}-{n}" for n in range(start, start + SLUG_LOOKAHEAD)]
+
+
+def unique_slugs(session: Session, *, bases: list[str]) -> list[str]:
+    """Free slugs for new entries ("name", else "name-2", …), one query for a whole batch.
+    Entries added but not yet flushed (an import's batch) hold their slugs too."""
+    taken = {a.slug for a in session.new if isinstance(a, Asset)}
+    taken |= _slugs_taken(session, [s for b in dict.fromkeys(bases) for s in _variants(b, 1)])
+    slugs = []
+    for base in bases:
+        start = 1
+        while not (free := [s for s in _variants(base, start) if s not in taken]):
+            start += SLUG_LOOKAHEAD  # rare: ten entries of that name already
+            taken |= _slugs_taken(session, _variants(base, start))
+        taken.add(free[0])
+        slugs.append(free[0])
+    return slugs
+
+
+def _apply(session: Session, asset: Asset, data: AssetCreate, venue: Venue | None = None) -> None:
+    """Set an entry from `data`; `venue` is its venue when the caller saved it already."""
     fields = data.model_dump(
         exclude={
             "slug",
@@ -112,29 +130,36 @@ def _apply(session: Session, asset: Asset, data: AssetCreate) -> None:
         else data.organisation_id
     )
     if data.venue:
-        asset.venue = save_venue(session, data=data.venue)
+        asset.venue = venue or save_venue(session, data=data.venue)
     else:
         asset.venue = session.get(Venue, data.venue_id) if data.venue_id else None
     asset.interests = _interests(session, data.interests)
     asset.schedules = [Schedule(**s.model_dump()) for s in data.schedules]
 
 
-def create_asset(
-    session: Session, *, data: AssetCreate, user_id: int | None = None,
-    source_checksum: str | None = None, batch: list[Asset] | None = None,
-) -> Asset:  # fmt: skip
-    """A new entry and its "create" revision. With `batch`, the entry is only added: the caller
-    flushes many at once and then calls `record_created` (imports: one flush per batch)."""
-    asset = Asset(kind=data.kind, name=data.name, slug="", source_checksum=source_checksum)
-    asset.slug = _unique_slug(session, data.slug or slugify(data.name, 200), None)
-    _apply(session, asset, data)
-    session.add(asset)
-    if batch is not None:
-        batch.append(asset)
-        return asset
+def create_asset(session: Session, *, data: AssetCreate, user_id: int | None = None) -> Asset:
+    """A new entry and its "create" revision."""
+    (asset,) = create_assets(session, data=[data])
     session.flush()
     record_created(session, [asset], source=data.source, user_id=user_id)
     return asset
+
+
+def create_assets(
+    session: Session, *, data: list[AssetCreate], checksums: list[str] | None = None
+) -> list[Asset]:
+    """New entries, added but not flushed: the caller flushes many at once, then calls
+    `record_created` (an import's batch). Their slugs and venues are one query each."""
+    slugs = unique_slugs(session, bases=[d.slug or slugify(d.name, 200) for d in data])
+    venues = iter(save_venues(session, data=[d.venue for d in data if d.venue]))
+    assets = []
+    for n, (item, slug) in enumerate(zip(data, slugs, strict=True)):
+        check = checksums[n] if checksums else None
+        asset = Asset(kind=item.kind, name=item.name, slug=slug, source_checksum=check)
+        _apply(session, asset, item, next(venues) if item.venue else None)
+        session.add(asset)
+        assets.append(asset)
+    return assets
 
 
 def record_created(

@@ -1,15 +1,18 @@
 """All geometry conversion (GeoJSON, shapely, WKB/EWKT) lives here, at the edge."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from geoalchemy2 import Geography
 from geoalchemy2.elements import WKBElement, WKTElement
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.ops import unary_union
 from shapely.validation import make_valid
-from sqlalchemy import func
+from sqlalchemy import Float, String, bindparam, cast, func
+from sqlalchemy.dialects.postgresql import ARRAY
 
 SRID_WGS84 = 4326
 METRES_PER_MILE = 1609.344
@@ -110,3 +113,26 @@ def grid_point(point: LatLon) -> Any:
 def geography_point(point: LatLon) -> Any:
     """A SQL geography point expression, for distance and radius tests on geography columns."""
     return func.ST_GeogFromText(f"SRID={SRID_WGS84};POINT({point.longitude} {point.latitude})")
+
+
+def point_rows(points: Sequence[LatLon], **texts: Sequence[str]) -> Any:
+    """Many points as a FROM clause, one row each: `n` (1-based position), `lon`, `lat` and
+    each text column given. One array parameter per column (unnest), so a batch of a few
+    hundred points is one statement, not one per point."""
+    arrays = [
+        bindparam(None, [p.longitude for p in points], type_=ARRAY(Float())),
+        bindparam(None, [p.latitude for p in points], type_=ARRAY(Float())),
+        *(bindparam(None, list(values), type_=ARRAY(String())) for values in texts.values()),
+    ]
+    columns = ("lon", "lat", *texts)
+    return func.unnest(*arrays).table_valued(*columns, with_ordinality="n").render_derived()
+
+
+def row_geometry(rows: Any) -> Any:
+    """The 4326 geometry of a `point_rows` row (for boundaries)."""
+    return func.ST_SetSRID(func.ST_MakePoint(rows.c.lon, rows.c.lat), SRID_WGS84)
+
+
+def row_geography(rows: Any) -> Any:
+    """The geography of a `point_rows` row (for distances in metres on geography columns)."""
+    return cast(row_geometry(rows), Geography(srid=SRID_WGS84))

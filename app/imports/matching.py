@@ -5,14 +5,11 @@ a note pointing at the entry they may duplicate. We ask rather than guess."""
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app.assets.models import Asset
 from app.assets.schemas import AssetCreate
-from app.core.geo import LatLon, geography_point
-from app.mapping.duplicates import find_duplicates
-from app.venues.models import Venue
+from app.mapping.duplicates import find_duplicates_of_many
 
 SURE_NAME = 90  # rapidfuzz token_set_ratio, 0–100
 SURE_METRES = 100
@@ -24,23 +21,24 @@ class Match:
     maybe: Asset | None = None  # an entry it may duplicate: a coordinator decides
 
 
-def match_existing(session: Session, *, data: AssetCreate, source: str) -> Match:
-    if data.venue is None:
-        return Match()
-    candidates = [a for a in find_duplicates(session, data=data) if a.source != source]
+def match_many(session: Session, *, data: list[AssetCreate], source: str) -> list[Match]:
+    """Each record's match (an import's batch: one query for all of them)."""
+    placed = [d for d in data if d.venue is not None]  # records to pin match nothing
+    found = iter(find_duplicates_of_many(session, data=placed))
+    return [_match(next(found), item, source) if item.venue else Match() for item in data]
+
+
+def _match(found: list[tuple[Asset, float]], data: AssetCreate, source: str) -> Match:
+    candidates = [(asset, metres) for asset, metres in found if asset.source != source]
     if not candidates:
         return Match()
-    point = geography_point(LatLon(data.venue.latitude, data.venue.longitude))
-    sure = []
-    for asset in candidates:
-        metres = session.execute(
-            select(func.ST_Distance(col(Venue.location), point)).where(
-                col(Venue.id) == asset.venue_id
-            )
-        ).scalar_one()
-        name = fuzz.token_set_ratio(asset.name.lower(), data.name.lower())
-        if asset.source == "manual" and name >= SURE_NAME and metres <= SURE_METRES:
-            sure.append(asset)
+    sure = [
+        asset
+        for asset, metres in candidates
+        if asset.source == "manual"
+        and fuzz.token_set_ratio(asset.name.lower(), data.name.lower()) >= SURE_NAME
+        and metres <= SURE_METRES
+    ]
     if len(sure) == 1:
         return Match(sure=sure[0])
-    return Match(maybe=candidates[0])
+    return Match(maybe=candidates[0][0])

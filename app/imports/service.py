@@ -16,10 +16,10 @@ from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetStatus
 from app.assets.schemas import AssetCreate
-from app.assets.service import checksum, create_asset, load_asset, record_created
+from app.assets.service import checksum, create_assets, load_asset, record_created
 from app.core.errors import InvalidInputError
 from app.geocoding.service import locate
-from app.imports.matching import match_existing
+from app.imports.matching import match_many
 from app.imports.merge import merge_upstream
 from app.mapping.models import Suggestion, SuggestionKind, SuggestionStatus
 from scrapers.base import ImportRecord, SourceError
@@ -97,7 +97,7 @@ def run_import(
     with session.no_autoflush:
         batch = _Batch()
         _run(session, report, seen, known, records, trusted, progress, batch)
-        batch.finish(session)
+        batch.finish(session, report, trusted=trusted)
     if not seen:  # an empty or misread feed must not mark everything "may have closed"
         raise SourceError("the source lists nothing: check that it is the right feed")
     report.flagged = _flag_vanished(session, source=source, seen=seen)
@@ -123,10 +123,9 @@ def _run(
             continue
         before = known.get(record.external_id)
         if before is None:
-            _bring_new(session, data=data, unplaced=unplaced, trusted=trusted, report=report,
-                       batch=batch)  # fmt: skip
-            if len(batch.assets) >= BATCH:
-                batch.finish(session)
+            batch.records.append((data, unplaced))
+            if len(batch.records) >= BATCH:
+                batch.finish(session, report, trusted=trusted)
         elif before.checksum == checksum(data):
             report.unchanged += 1
         else:
@@ -138,66 +137,60 @@ def _run(
             report.for_review += bool(outcome.for_review)
 
 
-def _bring_new(
-    session: Session,
-    *,
-    data: AssetCreate,
-    unplaced: str | None,
-    trusted: bool,
-    report: ImportReport,
-    batch: "_Batch",
-) -> None:
-    match = match_existing(session, data=data, source=data.source)
-    if match.sure is not None:  # a mapper's entry: link it, and let a person settle differences
-        asset = match.sure
-        asset.source, asset.external_id = data.source, data.external_id
-        asset.source_snapshot = {}  # nothing came from the source yet: every field is a person's
-        outcome = merge_upstream(
-            session, asset=asset, data=data.model_copy(update={"status": asset.status})
-        )
-        report.matched += 1
-        report.for_review += bool(outcome.for_review)
-        return
-    publish = trusted and unplaced is None and match.maybe is None
-    status = AssetStatus.published if publish else AssetStatus.pending_review
-    # source_snapshot stays None: "as created", which the create revision records.
-    data = data.model_copy(update={"status": status})
-    asset = create_asset(session, data=data, source_checksum=checksum(data), batch=batch.assets)
-    batch.source = data.source
-    report.created += 1
-    if unplaced is not None:
-        report.unplaced.append((str(data.external_id), f"{data.name} — {unplaced}"))
-    if match.maybe is not None:
-        batch.notes.append((asset, match.maybe))
+def _link(session: Session, *, asset: Asset, data: AssetCreate, report: ImportReport) -> None:
+    """A new record that is certainly a mapper's entry: link it, and let a person settle
+    the differences."""
+    asset.source, asset.external_id = data.source, data.external_id
+    asset.source_snapshot = {}  # nothing came from the source yet: every field is a person's
+    outcome = merge_upstream(
+        session, asset=asset, data=data.model_copy(update={"status": asset.status})
+    )
+    report.matched += 1
+    report.for_review += bool(outcome.for_review)
 
 
-BATCH = 200  # new entries written per flush
+BATCH = 200  # new records looked up, matched and written together
 
 
 @dataclass
 class _Batch:
-    """New entries added but not yet written: one flush for many (a flush per entry was
-    nearly half of an import's time), then their revisions and "may be the same" notes."""
+    """New records waiting to be written: matched against existing entries, given slugs and
+    venues in one query each and inserted in one flush for the lot (a few queries per record
+    were most of an import's time), then their revisions and "may be the same" notes."""
 
-    source: str = ""
-    assets: list[Asset] = field(default_factory=list)
-    notes: list[tuple[Asset, Asset]] = field(default_factory=list)  # (new, maybe the same)
+    records: list[tuple[AssetCreate, str | None]] = field(default_factory=list)  # (data, unplaced)
 
-    def finish(self, session: Session) -> None:
-        if not self.assets:
+    def finish(self, session: Session, report: ImportReport, *, trusted: bool) -> None:
+        if not self.records:
             return
+        source = self.records[0][0].source
+        matches = match_many(session, data=[d for d, _ in self.records], source=source)
+        fresh: list[tuple[AssetCreate, Asset | None]] = []  # (data, maybe the same)
+        for (data, unplaced), match in zip(self.records, matches, strict=True):
+            if match.sure is not None:
+                _link(session, asset=match.sure, data=data, report=report)
+                continue
+            publish = trusted and unplaced is None and match.maybe is None
+            status = AssetStatus.published if publish else AssetStatus.pending_review
+            # source_snapshot stays None: "as created", which the create revision records.
+            fresh.append((data.model_copy(update={"status": status}), match.maybe))
+            if unplaced is not None:
+                report.unplaced.append((str(data.external_id), f"{data.name} — {unplaced}"))
+        self.records.clear()
+        new = [d for d, _ in fresh]
+        assets = create_assets(session, data=new, checksums=[checksum(d) for d in new])
         session.flush()
-        record_created(session, self.assets, source=self.source)
-        for asset, other in self.notes:
-            session.add(
-                Suggestion(
-                    asset_id=asset.id, kind=SuggestionKind.change,
-                    message=f"Imported from {self.source}: it may be the same as “{other.name}” "
-                    f"(#{other.id}). Merge them if so; otherwise publish it.",
-                )
-            )  # fmt: skip
-        self.assets.clear()
-        self.notes.clear()
+        record_created(session, assets, source=source)
+        report.created += len(assets)
+        for asset, (_, other) in zip(assets, fresh, strict=True):
+            if other is not None:
+                session.add(
+                    Suggestion(
+                        asset_id=asset.id, kind=SuggestionKind.change,
+                        message=f"Imported from {source}: it may be the same as “{other.name}” "
+                        f"(#{other.id}). Merge them if so; otherwise publish it.",
+                    )
+                )  # fmt: skip
 
 
 def _known(session: Session, *, source: str) -> dict[str, _Known]:

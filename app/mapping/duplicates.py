@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetStatus
 from app.assets.schemas import AssetCreate
-from app.core.geo import LatLon, geography_point, latlon_of
+from app.core.geo import LatLon, latlon_of, point_rows, row_geography
 from app.venues.models import Venue
 from app.venues.service import SAME_VENUE_METRES
 
@@ -42,35 +42,46 @@ def _overlaps(data: AssetCreate, asset: Asset) -> bool:
 def find_duplicates(
     session: Session, *, data: AssetCreate, exclude_id: int | None = None
 ) -> list[Asset]:
-    point = _point(session, data)
-    if point is None:
-        return []
-    origin = geography_point(point)
-    # Nearby venues first (GiST), then their entries: starting from the asset table, the
-    # planner can walk every entry when its statistics lag behind a large import.
-    close = session.execute(
-        select(col(Venue.id), func.ST_Distance(col(Venue.location), origin)).where(
-            func.ST_DWithin(col(Venue.location), origin, NEAR_METRES)
+    return [a for a, _ in find_duplicates_of_many(session, data=[data], exclude_id=exclude_id)[0]]
+
+
+def find_duplicates_of_many(
+    session: Session, *, data: list[AssetCreate], exclude_id: int | None = None
+) -> list[list[tuple[Asset, float]]]:
+    """Each entry's possible duplicates, with their distance in metres, nearest first: one
+    query for a whole batch (an import's), plus one for the candidates' schedules."""
+    found: list[list[tuple[Asset, float]]] = [[] for _ in data]
+    placed = [(n, point) for n, d in enumerate(data) if (point := _point(session, d)) is not None]
+    if not placed:
+        return found
+    rows = point_rows([p for _, p in placed], kind=[data[n].kind.value for n, _ in placed])
+    # Nearby venues first (GiST), then their entries: joined the other way round, the planner
+    # can walk every entry when its statistics lag behind a large import.
+    close = (
+        select(
+            rows.c.n, rows.c.kind, col(Venue.id).label("venue_id"),
+            func.ST_Distance(col(Venue.location), row_geography(rows)).label("metres"),
         )
-    ).all()
-    if not close:
-        return []
-    metres_to = {int(venue_id): float(metres) for venue_id, metres in close}
-    conditions = [
-        col(Asset.kind) == data.kind,
-        col(Asset.status).in_([AssetStatus.published, AssetStatus.pending_review]),
-        col(Asset.venue_id).in_(list(metres_to)),
-    ]
+        .join(Venue, func.ST_DWithin(col(Venue.location), row_geography(rows), NEAR_METRES))
+        .cte("close")
+        .prefix_with("MATERIALIZED")
+    )  # fmt: skip
+    stmt = (
+        select(close.c.n, close.c.metres, Asset)
+        .join(Asset, col(Asset.venue_id) == close.c.venue_id)
+        .where(
+            col(Asset.kind) == close.c.kind,
+            col(Asset.status).in_([AssetStatus.published, AssetStatus.pending_review]),
+        )
+        .order_by(close.c.n, close.c.metres, col(Asset.id))
+        .options(selectinload(Asset.schedules))  # type: ignore[arg-type]
+    )
     if exclude_id is not None:
-        conditions.append(col(Asset.id) != exclude_id)
-    nearby = session.execute(
-        select(Asset).where(*conditions).options(selectinload(Asset.schedules))  # type: ignore[arg-type]
-    ).scalars()
-    found = []
-    for asset in nearby:
-        metres = metres_to[asset.venue_id]
-        similar = fuzz.token_set_ratio(asset.name.lower(), data.name.lower()) >= SIMILAR_NAME
-        same_place = metres <= SAME_VENUE_METRES or asset.venue_id == data.venue_id
-        if similar or (same_place and _overlaps(data, asset)):
-            found.append(asset)
+        stmt = stmt.where(col(Asset.id) != exclude_id)
+    for n, metres, asset in session.execute(stmt):
+        item = data[placed[n - 1][0]]
+        similar = fuzz.token_set_ratio(asset.name.lower(), item.name.lower()) >= SIMILAR_NAME
+        same_place = metres <= SAME_VENUE_METRES or asset.venue_id == item.venue_id
+        if similar or (same_place and _overlaps(item, asset)):
+            found[placed[n - 1][0]].append((asset, float(metres)))
     return found

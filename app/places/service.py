@@ -105,14 +105,12 @@ def _boundary_digests(session: Session) -> dict[str, str]:
     return {str(slug): str(digest) for slug, digest in rows}
 
 
-def town_containing_query(*, point: LatLon) -> Select[int | None]:
-    """The id of the town whose boundary covers the point (the lowest id on a shared edge)."""
+def town_containing_query(*, at: Any) -> Select[int | None]:
+    """The id of the town whose boundary covers a point (a 4326 geometry expression, maybe a
+    column of the outer query); the lowest id on a shared edge."""
     return (
         select(col(Place.id))
-        .where(
-            col(Place.kind) == PlaceKind.town,
-            func.ST_Covers(col(Place.boundary), point_element(point)),
-        )
+        .where(col(Place.kind) == PlaceKind.town, func.ST_Covers(col(Place.boundary), at))
         .order_by(col(Place.id))
         .limit(1)
     )

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from app.core.geo import LatLon, geography_point, latlon_of, point_element
+from app.core.geo import LatLon, latlon_of, point_element, point_rows, row_geography, row_geometry
 from app.places.service import town_containing_query
 from app.venues.models import Venue, VenueCreate
 
@@ -13,34 +13,51 @@ SAME_VENUE_METRES = 30
 
 def save_venue(session: Session, *, data: VenueCreate) -> Venue:
     """Reuse a venue of the same name within a few metres, otherwise create one."""
-    point = LatLon(data.latitude, data.longitude)
-    name = data.name.lower()
-    for pending in session.new:  # a venue added earlier in an import's unflushed batch
-        if (  # the name first: reading a pending point back is the slow part
-            isinstance(pending, Venue)
-            and pending.name.lower() == name
-            and latlon_of(pending.location) == point
-        ):
-            return pending
+    return save_venues(session, data=[data])[0]
+
+
+def save_venues(session: Session, *, data: list[VenueCreate]) -> list[Venue]:
+    """`save_venue` for many (an import's batch) in one query: each one's same-named venue
+    within a few metres, if any, and its town. Records of the batch naming the same hall at
+    the same point share one new venue."""
+    if not data:
+        return []
+    points = [LatLon(d.latitude, d.longitude) for d in data]
+    rows = point_rows(points, name=[d.name.lower() for d in data])
     same = (
         select(col(Venue.id))
         .where(
-            func.lower(Venue.name) == data.name.lower(),
-            func.ST_DWithin(Venue.location, geography_point(point), SAME_VENUE_METRES),
+            func.lower(col(Venue.name)) == rows.c.name,
+            func.ST_DWithin(col(Venue.location), row_geography(rows), SAME_VENUE_METRES),
         )
         .limit(1)
         .scalar_subquery()
     )
-    # One round trip for both questions: importers save thousands of venues in a run.
-    existing_id, town_id = session.execute(
-        select(same, town_containing_query(point=point).scalar_subquery())
-    ).one()
-    existing = session.get(Venue, existing_id) if existing_id else None
-    venue = existing or Venue(name=data.name, location=point_element(point))
-    for field in ("address_line1", "address_line2", "locality", "postcode", "directions"):
-        setattr(venue, field, getattr(data, field))
-    venue.accessibility = sorted(a.value for a in data.accessibility)
-    venue.location = point_element(point)
-    venue.town_id = town_id
-    session.add(venue)  # inserted with the entry that uses it, in the same flush
-    return venue
+    town = town_containing_query(at=row_geometry(rows)).scalar_subquery()
+    found = session.execute(select(rows.c.n, same, town).order_by(rows.c.n)).all()
+    existing_ids = [venue_id for _, venue_id, _ in found if venue_id is not None]
+    existing = {
+        v.id: v for v in session.execute(select(Venue).where(col(Venue.id).in_(existing_ids)))
+        .scalars()
+    } if existing_ids else {}  # fmt: skip
+    new = _pending_venues(session)
+    venues = []
+    for item, point, (_, venue_id, town_id) in zip(data, points, found, strict=True):
+        venue = existing.get(venue_id) or new.get((item.name.lower(), point))
+        if venue is None:
+            venue = new[(item.name.lower(), point)] = Venue(
+                name=item.name, location=point_element(point)
+            )
+        for field in ("address_line1", "address_line2", "locality", "postcode", "directions"):
+            setattr(venue, field, getattr(item, field))
+        venue.accessibility = sorted(a.value for a in item.accessibility)
+        venue.location = point_element(point)
+        venue.town_id = town_id
+        session.add(venue)  # inserted with the entry that uses it, in the same flush
+        venues.append(venue)
+    return venues
+
+
+def _pending_venues(session: Session) -> dict[tuple[str, LatLon], Venue]:
+    """Venues added but not flushed yet (an import's batch), which the query cannot see."""
+    return {(v.name.lower(), latlon_of(v.location)): v for v in session.new if isinstance(v, Venue)}
