@@ -8,8 +8,10 @@ from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TaskID, T
 from sqlmodel import Session
 
 from app.core.db import get_engine
+from app.core.errors import NotFoundError
 from app.imports.models import ImportSource
 from app.imports.sources import due_sources, list_sources, run_source, source_named
+from app.places.service import get_place
 from scrapers.registry import SOURCES
 
 sources_app = typer.Typer(help="Configured import sources.", no_args_is_help=True)
@@ -24,6 +26,9 @@ def import_command(
     kind: Annotated[
         str | None, typer.Option(help="Kind of entry if the source does not say")
     ] = None,
+    town: Annotated[
+        str | None, typer.Option(help="Slug of the town it serves (see /api/v1/places)")
+    ] = None,
     trusted: Annotated[bool, typer.Option(help="Publish new entries without review")] = False,
     dry_run: Annotated[bool, typer.Option(help="Report what would change; change nothing")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a URL")] = 20.0,
@@ -34,10 +39,15 @@ def import_command(
         console.print(f"[red]unknown importer {type_!r}; known: {', '.join(SOURCES)}[/red]")
         raise typer.Exit(2)
     with Session(get_engine()) as session:
+        try:
+            town_id = get_place(session, slug=town).id if town else None
+        except NotFoundError as exc:
+            console.print(f"[red]{exc.message}[/red]")
+            raise typer.Exit(2) from exc
         source = source_named(session, name=name) if name else None
         source = source or ImportSource(
             name=name or f"{type_}:{location}"[:80], type=type_, location=location,
-            fellowship=fellowship, default_kind=kind, trusted=trusted,
+            fellowship=fellowship, default_kind=kind, trusted=trusted, default_town_id=town_id,
         )  # fmt: skip
         source.location, source.type = location, type_
         ok = run_and_report(session, [source], dry_run=dry_run, timeout_s=timeout)

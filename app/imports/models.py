@@ -30,6 +30,9 @@ class ImportSourceBase(SQLModel):
     )
     default_kind: str | None = Field(default=None, max_length=40)
     fellowship: str | None = Field(default=None, max_length=40)
+    # The town a local source serves: addresses that do not say their town get its name, and
+    # online-only entries are listed in it (they have no venue to place them).
+    default_town_id: int | None = Field(default=None, foreign_key="place.id")
     # Trusted sources publish new entries at once; others wait for a coordinator.
     trusted: bool = False
     enabled: bool = True

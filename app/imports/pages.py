@@ -22,11 +22,15 @@ from app.imports.sources import (
     save_source,
     waiting_for_a_pin,
 )
+from app.places.models import PlaceKind
+from app.places.service import list_places
 from scrapers.registry import SOURCES
 
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(get_session)]
-FIELDS = ("name", "type", "location", "schedule", "default_kind", "fellowship")
+FIELDS = (
+    "name", "type", "location", "schedule", "default_kind", "fellowship", "default_town_id",
+)  # fmt: skip
 
 
 def _page(
@@ -36,6 +40,7 @@ def _page(
     context: dict[str, Any] = {
         "me": me, "source": source, "values": values, "errors": errors, "types": list(SOURCES),
         "schedules": [s.value for s in SourceSchedule],
+        "towns": [place for place, _ in list_places(session, kind=PlaceKind.town)],
     }  # fmt: skip
     if source is None:
         context["sources"] = list_sources(session)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from app.assets.models import Asset, AssetStatus
+from app.assets.models import Asset, AssetStatus, Attendance
 from app.assets.schemas import AssetCreate
 from app.assets.service import checksum, create_assets, load_asset, record_created
 from app.core.errors import InvalidInputError
@@ -22,6 +22,8 @@ from app.geocoding.service import locate
 from app.imports.matching import match_many
 from app.imports.merge import merge_upstream
 from app.mapping.models import Suggestion, SuggestionKind, SuggestionStatus
+from app.places.models import Place
+from app.places.service import town_names
 from scrapers.base import ImportRecord, SourceError
 
 
@@ -89,13 +91,16 @@ def run_import(
     records: Iterable[ImportRecord],
     trusted: bool = False,
     progress: Callable[[int], None] | None = None,
+    town: Place | None = None,
 ) -> ImportReport:
+    """`town`: the source's default town (for addresses that do not name one, and for
+    online-only entries, which have no venue to place them)."""
     report = ImportReport(source=source)
     seen: set[str] = set()
     known = _known(session, source=source)
     # No flush before every lookup: new entries are written a batch at a time (_Batch).
     with session.no_autoflush:
-        batch = _Batch()
+        batch = _Batch(town=town)
         _run(session, report, seen, known, records, trusted, progress, batch)
         batch.finish(session, report, trusted=trusted)
     if not seen:  # an empty or misread feed must not mark everything "may have closed"
@@ -158,6 +163,7 @@ class _Batch:
     venues in one query each and inserted in one flush for the lot (a few queries per record
     were most of an import's time), then their revisions and "may be the same" notes."""
 
+    town: Place | None = None  # the source's default town
     records: list[tuple[AssetCreate, str | None]] = field(default_factory=list)  # (data, unplaced)
 
     def finish(self, session: Session, report: ImportReport, *, trusted: bool) -> None:
@@ -179,6 +185,7 @@ class _Batch:
         self.records.clear()
         new = [d for d, _ in fresh]
         assets = create_assets(session, data=new, checksums=[checksum(d) for d in new])
+        self._place_in_towns(session, assets)
         session.flush()
         record_created(session, assets, source=source)
         report.created += len(assets)
@@ -191,6 +198,18 @@ class _Batch:
                         f"(#{other.id}). Merge them if so; otherwise publish it.",
                     )
                 )  # fmt: skip
+
+    def _place_in_towns(self, session: Session, assets: list[Asset]) -> None:
+        """An address without its town gets the town its point is in (else the source's
+        default town); an online-only entry is listed in the source's default town."""
+        names = town_names(session)
+        for asset in assets:
+            venue = asset.venue
+            if venue is not None and not venue.locality:
+                town = names.get(venue.town_id) if venue.town_id else None
+                venue.locality = town or (self.town.name if self.town else None)
+            elif venue is None and self.town and asset.attendance == Attendance.online:
+                asset.town_id = self.town.id
 
 
 def _known(session: Session, *, source: str) -> dict[str, _Known]:

@@ -16,6 +16,7 @@ from app.core.errors import DomainError, InvalidInputError, NotFoundError
 from app.core.timestamps import utcnow
 from app.imports.models import SCHEDULE_INTERVAL, ImportRun, ImportSource, ImportSourceBase
 from app.imports.service import ImportReport, run_import
+from app.places.models import Place, PlaceKind
 from scrapers.base import DEFAULT_TIMEOUT_S, Fetched, SourceOptions, fetch, fetch_page
 from scrapers.registry import SOURCES
 
@@ -42,6 +43,10 @@ def save_source(
         # Files are for the CLI only: the server must not read its own disk for a web form.
         raise InvalidInputError("give the feed's web address (http:// or https://)",
                                 field="location")  # fmt: skip
+    if data.default_town_id is not None:
+        town = session.get(Place, data.default_town_id)
+        if town is None or town.kind != PlaceKind.town:
+            raise InvalidInputError("choose one of the towns listed", field="default_town_id")
     if data.type not in SOURCES:
         known = ", ".join(SOURCES)
         raise InvalidInputError(f"unknown type {data.type!r}; choose one of {known}", field="type")
@@ -62,6 +67,10 @@ def save_source(
     session.add(target)
     session.flush()
     return target
+
+
+def default_town(session: Session, *, source: ImportSource) -> Place | None:
+    return session.get(Place, source.default_town_id) if source.default_town_id else None
 
 
 def parse_source_form(values: dict[str, str]) -> ImportSourceBase:
@@ -155,7 +164,7 @@ def run_source(
         )  # fmt: skip
         report = run_import(
             session, source=source.name, records=importer.records(fetched.payload, options),
-            trusted=source.trusted, progress=progress,
+            trusted=source.trusted, progress=progress, town=default_town(session, source=source),
         )  # fmt: skip
     except (DomainError, ValidationError) as exc:
         savepoint.rollback()

@@ -142,6 +142,13 @@ def list_places(session: Session, *, kind: PlaceKind | None = None) -> list[tupl
     return [(place, int(n)) for place, n in rows]
 
 
+def town_names(session: Session) -> dict[int, str]:
+    rows = session.execute(
+        select(col(Place.id), col(Place.name)).where(col(Place.kind) == PlaceKind.town)
+    )
+    return {int(place_id): str(name) for place_id, name in rows}
+
+
 def get_place(session: Session, *, slug: str) -> Place:
     place: Place | None = session.execute(
         select(Place).where(col(Place.slug) == slug)

@@ -189,3 +189,35 @@ def test_sources_are_due_by_their_schedule(session: Session) -> None:
     session.flush()
     due = {s.name for s in due_sources(session, now=now)}
     assert due == {"daily, ran 2 days ago", "weekly, never ran"}
+
+
+def test_a_default_town_names_addresses_and_lists_online_entries(
+    client: TestClient, session: Session, signed_in: Callable[[Role], str], upstream: Upstream
+) -> None:
+    csrf = signed_in(Role.admin)
+    oldbury = session.execute(text("SELECT id FROM place WHERE slug = 'oldbury'")).scalar_one()
+    form = {"csrf": csrf, "name": "Oldbury Group Feed", "type": "meeting-guide", "trusted": "on",
+            "location": upstream.url, "schedule": "daily", "enabled": "on"}  # fmt: skip
+    page = client.get("/mapper/sources")
+    assert f'<option value="{oldbury}">Oldbury</option>' in page.text
+    refused = client.post("/mapper/sources", data={**form, "default_town_id": "999999"})
+    assert refused.status_code == 422 and "choose one of the towns listed" in refused.text
+    assert session.execute(text("SELECT count(*) FROM import_source")).scalar_one() == 0
+    added = client.post("/mapper/sources", data={**form, "default_town_id": str(oldbury)},
+                        follow_redirects=False)  # fmt: skip
+    assert added.status_code == 303
+    shown = client.get(added.headers["location"])
+    assert f'<option value="{oldbury}" selected>Oldbury</option>' in shown.text
+    client.post(f"{added.headers['location']}/run", data={"csrf": csrf})
+    rows: dict[str, str] = dict(
+        session.execute(  # type: ignore[arg-type]
+            text("SELECT a.slug, coalesce(v.locality, '-') || ' / ' || coalesce(p.slug, '-') "
+                 "FROM asset a LEFT JOIN venue v ON v.id = a.venue_id "
+                 "LEFT JOIN place p ON p.id = a.town_id WHERE a.source = 'Oldbury Group Feed'")
+        ).all()
+    )  # fmt: skip
+    assert rows["zoom-step-meeting"] == "- / oldbury", "online only: in the source's town"
+    assert rows["tipton-tuesday-lunchtime"] == "Tipton / tipton", "the town its point is in"
+    assert rows["wednesbury-saturday"] == "Wednesbury / wednesbury", "not the default town"
+    listed = client.get("/api/v1/assets", params={"town": "oldbury", "limit": 100}).json()
+    assert "zoom-step-meeting" in {a["slug"] for a in listed["items"]}
