@@ -5,6 +5,9 @@ from datetime import time
 
 from psycopg import Connection
 
+from app.assets.slots import slot_codes
+from app.core.time import time_band
+
 # (lat, lon, relative weight): major English towns and cities.
 CENTRES = [
     (51.507, -0.128, 9.0), (52.486, -1.890, 3.0), (53.480, -2.240, 3.0), (53.800, -1.550, 2.0),
@@ -56,14 +59,17 @@ def generate(
         access = "{" + ",".join(rng.sample(ACCESS, rng.randint(0, 3))) + "}"
         venues.append((vid, f"Venue {i}", f"SRID=4326;POINT({lon:.6f} {lat:.6f})", access))
         types = "{O,D}" if fellowship else "{}"
+        days = sorted(rng.sample(range(7), 1 if kind == "meeting" else rng.randint(1, 3)))
+        start = time(
+            rng.choice([7, 9, 10, 12, 13, 14, 17, 18, 19, 19, 20, 21]), rng.choice([0, 30])
+        )
+        slots = "{" + ",".join(map(str, slot_codes(days, [time_band(start)]))) + "}"
         assets.append(
             (aid, kind, name, f"syn-{aid}", fellowship, types, "published", vid, "bench",
-             str(i), f"Synthetic {kind}: {name}.", "in_person", "everyone")
+             str(i), f"Synthetic {kind}: {name}.", "in_person", "everyone", slots)
         )  # fmt: skip
-        days = sorted(rng.sample(range(7), 1 if kind == "meeting" else rng.randint(1, 3)))
-        hour = rng.choice([7, 9, 10, 12, 13, 14, 17, 18, 19, 19, 20, 21])
         weekdays = "{" + ",".join(map(str, days)) + "}"
-        schedules.append((aid, "weekly", weekdays, time(hour, rng.choice([0, 30]))))
+        schedules.append((aid, "weekly", weekdays, start))
     return venues, assets, schedules
 
 
@@ -88,7 +94,7 @@ def load(
     )
     asset_cols = (
         "id, kind, name, slug, fellowship, types, status, venue_id, source, external_id, "
-        "description, attendance, audience"
+        "description, attendance, audience, slots"
     )
     with conn.cursor() as cur:
         for sql, rows in (

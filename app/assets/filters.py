@@ -8,6 +8,7 @@ from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetInterest, Attendance, Audience, Interest, Schedule
 from app.assets.search_params import SearchParams, When
+from app.assets.slots import in_slots
 from app.core.errors import InvalidInputError, NotFoundError
 from app.core.time import BAND_BOUNDS, DAY_CODES, DEFAULT_DURATION, TimeBand
 from app.places.models import Place, PlaceKind
@@ -106,9 +107,11 @@ def filter_conditions(p: SearchParams, now: datetime, *, place: Place | None = N
         )
     if p.day or p.time:
         days = [DAY_CODES.index(d.value) for d in p.day] if p.day else None
+        where.append(in_slots(days, p.time))  # from the entry's row: narrows the next test
         where.append(schedule_matches(days, p.time, today))
     if p.when in (When.now, When.today):
         yesterday = (today - timedelta(days=1)).weekday()
+        where.append(in_slots([today.weekday(), yesterday], None))
         where.append(schedule_matches([today.weekday(), yesterday], None, today))
         where.append(not_over_yet(now.time().replace(tzinfo=None), today))
     elif p.when == When.week:

@@ -159,6 +159,13 @@ class Asset(AssetBase, Timestamped, table=True):
             "id",
             postgresql_where=sa.text("status = 'published'"),
         ),
+        # Day and time filters test the slots first (app.assets.slots).
+        sa.Index(
+            "ix_asset_published_slots",
+            "slots",
+            postgresql_using="gin",
+            postgresql_where=sa.text("status = 'published'"),
+        ),
         sa.Index(
             "ix_asset_published_town_kind",
             "town_id",
@@ -197,6 +204,10 @@ class Asset(AssetBase, Timestamped, table=True):
         ),
     )
     town_id: int | None = Field(default=None, foreign_key="place.id")
+    # (weekday, time band) codes of its schedules, set on save: see app.assets.slots.
+    slots: list[int] = Field(
+        default_factory=empty_list, sa_type=int_array(), sa_column_kwargs={"server_default": "{}"}
+    )
     # Coordinator-only notes and contact (e.g. the secretary's phone): never in public output.
     private_contact: str | None = Field(default=None, max_length=1000)
     last_verified_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

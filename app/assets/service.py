@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetStatus, Interest, Schedule
 from app.assets.schemas import AssetCreate
+from app.assets.slots import schedule_slots
 from app.core.errors import InvalidInputError, NotFoundError
 from app.core.text import slugify
 from app.core.timestamps import utcnow
@@ -135,6 +136,7 @@ def _apply(session: Session, asset: Asset, data: AssetCreate, venue: Venue | Non
         asset.venue = session.get(Venue, data.venue_id) if data.venue_id else None
     asset.interests = _interests(session, data.interests)
     asset.schedules = [Schedule(**s.model_dump()) for s in data.schedules]
+    asset.slots = schedule_slots(data.schedules)
 
 
 def create_asset(session: Session, *, data: AssetCreate, user_id: int | None = None) -> Asset:
