@@ -77,3 +77,28 @@ def test_town_calendar_only_has_the_town_and_filters_apply(client: TestClient) -
     everything = events(client, "/feeds/tipton.ics")
     assert 0 < len(meetings) < len(everything)
     assert client.get("/feeds/atlantis.ics").status_code == 404
+
+
+def test_a_rebuilt_calendar_shows_an_edit_and_stamps_events_when_they_changed(
+    client: TestClient, session: Session
+) -> None:
+    before = {str(e["UID"]): e for e in events(client, "/feeds/all.ics")}  # type: ignore[index]
+    asset_id = session.execute(
+        text("SELECT id FROM asset WHERE status = 'published' AND kind = 'meeting' ORDER BY id")
+    ).scalar()
+    session.execute(
+        text("UPDATE asset SET name = 'Renamed <Group>', updated_at = now() WHERE id = :id"),
+        {"id": asset_id},
+    )
+    updated_at = session.execute(
+        text("SELECT updated_at FROM asset WHERE id = :id"), {"id": asset_id}
+    ).scalar_one()
+    after = {str(e["UID"]): e for e in events(client, "/feeds/all.ics")}  # type: ignore[index]
+    assert after.keys() == before.keys()
+    mine = [uid for uid in after if uid.startswith(f"asset-{asset_id}-")]
+    assert mine and all(str(after[uid]["SUMMARY"]) == "Renamed <Group>" for uid in mine)  # type: ignore[index]
+    # With no METHOD, DTSTAMP says when the information last changed (RFC 5545 3.8.7.2).
+    stamp = updated_at.replace(microsecond=0)
+    assert all(after[uid]["DTSTAMP"].dt == stamp for uid in mine)  # type: ignore[index]
+    others = [uid for uid in after if uid not in mine]
+    assert all(after[u].to_ical() == before[u].to_ical() for u in others)  # type: ignore[attr-defined]
