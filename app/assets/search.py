@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, func, select, text
-from sqlalchemy.exc import CompileError
+from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from app.assets.filters import filter_conditions, resolve_town
@@ -17,6 +16,7 @@ from app.assets.search_params import SearchParams, Sort, When
 from app.assets.service import ASSET_DETAILS
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
+from app.core.explain import estimated_rows
 from app.core.geo import grid_point, metres_to_miles, miles_to_metres
 from app.core.time import Occurrence, local_now, next_occurrence, zone
 from app.geocoding.service import Located, locate
@@ -253,12 +253,7 @@ def _count(session: Session, stmt: Select[Any]) -> tuple[int, bool]:
     n = session.scalar(select(func.count()).select_from(capped)) or 0
     if n <= EXACT_COUNT_UP_TO:
         return n, True
-    try:
-        compiled = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-    except (CompileError, NotImplementedError):  # a value with no literal form: "more than"
-        return n, False
-    plan = session.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}")).scalar_one()
-    return max(n, int(plan[0]["Plan"]["Plan Rows"])), False
+    return max(n, estimated_rows(session, stmt)), False
 
 
 def _kind_counts(

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetStatus, Interest, Schedule
@@ -22,12 +22,13 @@ from app.organisations.service import save_organisation
 from app.venues.models import Venue
 from app.venues.service import save_venue, save_venues
 
-# Eager loading for everything a listing shows: one query per relationship, never N+1.
+# Eager loading for everything a listing shows, never N+1: the venue and organisation (one
+# each) joined into the entries' query, the lists one query each.
 ASSET_DETAILS = (
     selectinload(Asset.schedules),  # type: ignore[arg-type]
     selectinload(Asset.interests),  # type: ignore[arg-type]
-    selectinload(Asset.venue),  # type: ignore[arg-type]
-    selectinload(Asset.organisation),  # type: ignore[arg-type]
+    joinedload(Asset.venue),  # type: ignore[arg-type]
+    joinedload(Asset.organisation),  # type: ignore[arg-type]
 )
 
 SNAPSHOT_FIELDS = (
