@@ -63,6 +63,7 @@ class _Query:
     # that stops at the cap), in no order otherwise.
     count_order: list[Any] = field(default_factory=list)
     knn: bool = False  # nearest first from the index; ties put in id order afterwards
+    order: list[Any] = field(default_factory=list)  # the page's order
 
     @property
     def counted(self) -> Select[Any]:
@@ -124,7 +125,8 @@ def _build(
             order = [distance, col(Asset.id)]
     computed = params.when is not None or sort == Sort.next
     knn = bool(params.near) and sort == Sort.distance
-    return _Query(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn)
+    return _Query(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn,
+                  order=order)  # fmt: skip
 
 
 def _keep(occ: Occurrence | None, when: When | None, now: datetime) -> bool:
@@ -216,13 +218,18 @@ def search_assets(
             result.total_exact = len(timed) <= EXACT_COUNT_UP_TO
         chosen = timed[offset : offset + params.per_page] if paginate else timed
         result.hits = _load(session, [t.row for t in chosen], now, upcoming, light)
-    else:
-        page = _page(query, offset, params.per_page) if paginate else query.stmt
-        result.hits = _load(session, session.execute(page).all(), now, upcoming, light)
-        if paginate:
+    elif paginate:
+        both = _page_and_count(session, query, offset, params.per_page)
+        rows: Sequence[Any]
+        if both is None:
+            rows = session.execute(_page(query, offset, params.per_page)).all()
             result.total, result.total_exact = _count(session, query.counted)
         else:
-            result.total = len(result.hits)
+            rows, (result.total, result.total_exact) = both
+        result.hits = _load(session, rows, now, upcoming, light)
+    else:
+        result.hits = _load(session, session.execute(query.stmt).all(), now, upcoming, light)
+        result.total = len(result.hits)
     if facets:
         result.kind_counts = _kind_counts(session, params, now, statuses, around, around_miles)
     result.towns = town_names(session, result.hits)
@@ -245,6 +252,32 @@ def _page(query: _Query, offset: int, per_page: int) -> Select[Any]:
         .offset(offset)
         .limit(per_page)
     )
+
+
+def _page_and_count(
+    session: Session, query: _Query, offset: int, per_page: int
+) -> tuple[list[tuple[Any, ...]], tuple[int, bool]] | None:
+    """The page and the capped count from one walk of the matches: the first 501 in the
+    page's order, numbered, and counted by a window over them (the page and the count each
+    walked the matches, probing schedules or venues per entry). None for nearest-first pages
+    (see _page), for pages past the first 501, and for an empty page after the first."""
+    if query.knn or offset + per_page > EXACT_COUNT_UP_TO:
+        return None
+    numbered = query.stmt.add_columns(func.row_number().over(order_by=query.order).label("n"))
+    first = numbered.limit(EXACT_COUNT_UP_TO + 1).subquery()
+    columns = [c for c in first.c if c.name != "n"]
+    rows = session.execute(
+        select(*columns, func.count().over()).order_by(first.c.n).offset(offset).limit(per_page)
+    ).all()
+    if not rows:
+        return ([], (0, True)) if offset == 0 else None
+    n = int(rows[0][-1])
+    total = (
+        (n, True)
+        if n <= EXACT_COUNT_UP_TO
+        else (max(n, estimated_rows(session, query.counted)), False)
+    )
+    return [tuple(r[:-1]) for r in rows], total
 
 
 def _count(session: Session, stmt: Select[Any]) -> tuple[int, bool]:

@@ -47,3 +47,24 @@ def test_the_api_and_the_page_say_when_a_total_is_an_estimate(
     body = client.get("/api/v1/assets").json()
     assert body["total_is_estimate"] is True and body["total"] > 5
     assert "About " in client.get("/search?kind=meeting").text
+
+
+@pytest.mark.parametrize("cap", [500, 25])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_one_walk_for_page_and_count_gives_what_two_queries_give(
+    session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, object], cap: int
+) -> None:
+    monkeypatch.setattr(search, "EXACT_COUNT_UP_TO", cap)
+    for page in (1, 2, 9):
+        params = SearchParams.model_validate({**shape, "per_page": 10, "page": page})
+        one = search_assets(session, params=params)
+        with monkeypatch.context() as two_queries:
+            two_queries.setattr(search, "_page_and_count", lambda *args: None)
+            two = search_assets(session, params=params)
+        assert [h.asset.id for h in one.hits] == [h.asset.id for h in two.hits], (shape, page)
+        assert [h.distance_miles for h in one.hits] == [h.distance_miles for h in two.hits]
+        assert one.total_exact == two.total_exact, (shape, page)
+        if one.total_exact:
+            assert one.total == two.total
+        else:
+            assert one.total > cap and two.total > cap
