@@ -2,11 +2,12 @@
 
 import random
 from datetime import time
+from types import SimpleNamespace
 
 from psycopg import Connection
 
-from app.assets.slots import slot_codes
-from app.core.time import time_band
+from app.assets.slots import schedule_slots
+from app.core.time import Frequency
 
 # (lat, lon, relative weight): major English towns and cities.
 CENTRES = [
@@ -63,7 +64,9 @@ def generate(
         start = time(
             rng.choice([7, 9, 10, 12, 13, 14, 17, 18, 19, 19, 20, 21]), rng.choice([0, 30])
         )
-        slots = "{" + ",".join(map(str, slot_codes(days, [time_band(start)]))) + "}"
+        weekly = SimpleNamespace(frequency=Frequency.weekly, weekdays=days, dates=[],
+                                 start_time=start, end_time=None)  # fmt: skip
+        slots = "{" + ",".join(map(str, schedule_slots([weekly]))) + "}"
         assets.append(
             (aid, kind, name, f"syn-{aid}", fellowship, types, "published", vid, "bench",
              str(i), f"Synthetic {kind}: {name}.", "in_person", "everyone", slots)

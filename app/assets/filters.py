@@ -8,7 +8,7 @@ from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetInterest, Attendance, Audience, Interest, Schedule
 from app.assets.search_params import SearchParams, When
-from app.assets.slots import in_slots
+from app.assets.slots import in_slots, on_air_from
 from app.core.errors import InvalidInputError, NotFoundError
 from app.core.time import BAND_BOUNDS, DAY_CODES, DEFAULT_DURATION, TimeBand
 from app.places.models import Place, PlaceKind
@@ -111,7 +111,7 @@ def filter_conditions(p: SearchParams, now: datetime, *, place: Place | None = N
         where.append(schedule_matches(days, p.time, today))
     if p.when in (When.now, When.today):
         yesterday = (today - timedelta(days=1)).weekday()
-        where.append(in_slots([today.weekday(), yesterday], None))
+        where.append(on_air_from(now))  # from the entry's row: narrows the next two tests
         where.append(schedule_matches([today.weekday(), yesterday], None, today))
         where.append(not_over_yet(now.time().replace(tzinfo=None), today))
     elif p.when == When.week:

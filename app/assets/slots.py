@@ -1,5 +1,8 @@
 """When in the week an entry meets, coarsely: its (weekday, time band) slots, as small
-integers on the entry itself (weekday × 4 + band; Monday morning = 0, Sunday night = 27).
+integers on the entry itself: where its occurrences start (weekday × 4 + band; Monday morning
+= 0, Sunday night = 27) and, from ON_AIR = 28 on, every (weekday, band) an occurrence is still
+running in, hour by hour from its start to its end (an hour if it gives none; past midnight
+into the next weekday).
 
 Day and time filters test these first and the exact schedule check (validity, one-off dates)
 only on what passes: at a million entries, a town + day + time search probed the schedule table
@@ -7,7 +10,7 @@ once per entry of the town. The slots are a superset of the truth — every sche
 whether or not it is still valid — so they never hide an entry that matches."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from sqlalchemy import Integer, bindparam
@@ -19,6 +22,7 @@ from app.core.time import Frequency, TimeBand, time_band
 
 BANDS = tuple(TimeBand)
 EVERY_DAY = range(7)
+ON_AIR = 7 * len(BANDS)
 
 
 class SlotSource(Protocol):
@@ -26,6 +30,7 @@ class SlotSource(Protocol):
     weekdays: list[int]
     dates: list[date]
     start_time: time
+    end_time: time | None
 
 
 def slot_codes(days: Iterable[int], bands: Iterable[TimeBand]) -> list[int]:
@@ -40,14 +45,39 @@ def _days(schedule: SlotSource) -> Iterable[int]:
     return schedule.weekdays
 
 
+def _hours_on_air(schedule: SlotSource) -> range:
+    """Hours from the start of the day it starts on (24 and on: the next day)."""
+    start = schedule.start_time.hour * 60 + schedule.start_time.minute
+    end_time = schedule.end_time
+    end = end_time.hour * 60 + end_time.minute if end_time else start + 60
+    if end <= start:
+        end += 24 * 60  # runs past midnight
+    return range(start // 60, (end - 1) // 60 + 1)
+
+
+def _on_air(schedule: SlotSource) -> set[int]:
+    return {
+        ON_AIR + ((day + hour // 24) % 7) * len(BANDS) + BANDS.index(time_band(time(hour % 24)))
+        for day in _days(schedule)
+        for hour in _hours_on_air(schedule)
+    }
+
+
 def schedule_slots(schedules: Sequence[SlotSource]) -> list[int]:
     """The slots of an entry with these schedules (stored on save)."""
-    return sorted(
-        {code for s in schedules for code in slot_codes(_days(s), [time_band(s.start_time)])}
-    )
+    starts = {code for s in schedules for code in slot_codes(_days(s), [time_band(s.start_time)])}
+    return sorted(starts.union(*(_on_air(s) for s in schedules)))
 
 
 def in_slots(days: Sequence[int] | None, band: TimeBand | None) -> Any:
     """The entry has a schedule on one of `days` (any day if None) in `band` (any if None)."""
     codes = slot_codes(EVERY_DAY if days is None else days, BANDS if band is None else [band])
+    return col(Asset.slots).op("&&")(bindparam(None, codes, type_=ARRAY(Integer())))
+
+
+def on_air_from(now: datetime) -> Any:
+    """The entry has an occurrence running at some time between `now` and midnight, by its
+    weekday: what when=today and when=now keep is among these."""
+    bands = {time_band(time(hour)) for hour in range(now.hour, 24)}
+    codes = [ON_AIR + code for code in slot_codes([now.weekday()], bands)]
     return col(Asset.slots).op("&&")(bindparam(None, codes, type_=ARRAY(Integer())))

@@ -2,23 +2,25 @@
 migration's SQL to the same values, and a superset of what the exact schedule filter keeps."""
 
 import importlib.util
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, text
+import pytest
+from sqlalchemy import select, text, true
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
+from app.assets import filters
 from app.assets.models import Asset
 from app.assets.schemas import ScheduleCreate
+from app.assets.search import search_assets
+from app.assets.search_params import SearchParams
 from app.assets.service import create_asset
-from app.assets.slots import schedule_slots, slot_codes
-from app.core.time import TimeBand
+from app.assets.slots import ON_AIR, schedule_slots, slot_codes
+from app.core.time import TimeBand, zone
 from tests.assets.test_service import make
 
-MIGRATION = (
-    Path(__file__).parents[2] / "alembic" / "versions" / "0014_schedule_slots_on_the_entry.py"
-)
+MIGRATION = Path(__file__).parents[2] / "alembic" / "versions" / "0016_on_air_slots.py"
 
 
 def _python_slots(session: Session) -> dict[int, list[int]]:
@@ -29,20 +31,25 @@ def _python_slots(session: Session) -> dict[int, list[int]]:
 def test_codes_and_kinds_of_schedule() -> None:
     assert slot_codes([0], [TimeBand.morning]) == [0]
     assert slot_codes([6], [TimeBand.night]) == [27]
+    M, A, E, N = range(4)
     schedules = [
         ScheduleCreate(frequency="weekly", weekdays=[1, 3], start_time=time(19, 30)),
         ScheduleCreate(frequency="monthly_day", month_day=15, start_time=time(4, 30)),  # night
         ScheduleCreate(frequency="once", dates=[date(2026, 12, 5)], start_time=time(12)),  # Sat
     ]
-    assert schedule_slots(schedules) == sorted(
-        {1 * 4 + 2, 3 * 4 + 2, 5 * 4 + 1, *(d * 4 + 3 for d in range(7))}
-    )
+    starts = {1 * 4 + E, 3 * 4 + E, 5 * 4 + A, *(d * 4 + N for d in range(7))}
+    # An hour when no end is given: 19:30–20:30, 04:30–05:30 (night, then morning), 12–13.
+    on_air = {1 * 4 + E, 3 * 4 + E, 5 * 4 + A, *(d * 4 + b for d in range(7) for b in (N, M))}
+    assert schedule_slots(schedules) == sorted(starts | {ON_AIR + c for c in on_air})
+    late = ScheduleCreate(frequency="weekly", weekdays=[6], start_time=time(23),
+                          end_time=time(1))  # fmt: skip
+    assert schedule_slots([late]) == [6 * 4 + N, ON_AIR + 0 * 4 + N, ON_AIR + 6 * 4 + N]
 
 
 def test_saved_entries_carry_their_slots(session: Session) -> None:
     asset = create_asset(session, data=make())  # Thursday 18:00
     session.refresh(asset)
-    assert asset.slots == [3 * 4 + 2]
+    assert asset.slots == [3 * 4 + 2, ON_AIR + 3 * 4 + 2]  # Thursday 18:00, an hour
 
 
 def _stored(session: Session) -> dict[int, list[int]]:
@@ -61,3 +68,26 @@ def test_the_migration_backfills_what_saving_computes(session: Session) -> None:
     stored, computed = _stored(session), _python_slots(session)
     assert stored == computed
     assert len(stored) >= 90 and all(stored.values()), "every demo entry has a schedule"
+
+
+@pytest.mark.parametrize("when", ["today", "now"])
+def test_the_on_air_prefilter_never_hides_what_the_exact_check_keeps(
+    session: Session, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    # A session of the demo data's own, plus a late meeting that runs past midnight.
+    late = make(external_id="late", schedules=[
+        ScheduleCreate(frequency="weekly", weekdays=[6], start_time=time(23), end_time=time(1))
+    ])  # fmt: skip
+    create_asset(session, data=late)
+    params = SearchParams.model_validate({"when": when, "per_page": 100})
+    monday = datetime(2026, 11, 23, tzinfo=zone())  # and the Sunday night before it
+    seen = 0
+    for hours in range(-3, 24, 1):
+        now = monday + timedelta(hours=hours, minutes=30)
+        fast = search_assets(session, params=params, now=now)
+        with monkeypatch.context() as slow:
+            slow.setattr(filters, "on_air_from", lambda now: true())
+            exact = search_assets(session, params=params, now=now)
+        assert [h.asset.id for h in fast.hits] == [h.asset.id for h in exact.hits], now
+        seen += len(exact.hits)
+    assert seen > 0, "the demo data has something on at some of these hours"
