@@ -21,6 +21,12 @@ YOUNG_PEOPLE_AGES = (16, 25)
 
 def schedule_matches(days: list[int] | None, band: TimeBand | None, today: date) -> Any:
     """EXISTS a current schedule on one of `days` starting in `band` (either may be None)."""
+    return exists().where(*_schedule_conditions(days, band, today))
+
+
+def _schedule_conditions(
+    days: list[int] | None, band: TimeBand | None, today: date
+) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = [
         col(Schedule.asset_id) == col(Asset.id),
         or_(col(Schedule.valid_until).is_(None), col(Schedule.valid_until) >= today),
@@ -45,21 +51,22 @@ def schedule_matches(days: list[int] | None, band: TimeBand | None, today: date)
         lo, hi = BAND_BOUNDS[band]
         start = col(Schedule.start_time)
         conds.append(and_(start >= lo, start < hi) if lo < hi else or_(start >= lo, start < hi))
-    return exists().where(*conds)
+    return conds
 
 
-def not_over_yet(now: time, today: date) -> Any:
-    """EXISTS a current schedule whose time of day has not ended by `now` (starts later, is on,
-    or runs past midnight): a prefilter for when=today|now, so the exact check in Python reads
-    tonight's few hundred candidates rather than every entry that meets on this weekday."""
+def on_today_not_over(now: datetime) -> Any:
+    """EXISTS a current schedule on today's (or last night's) weekday whose time of day has
+    not ended by now (starts later, is on, or runs past midnight): one probe per candidate
+    for when=today|now, before the exact check in Python."""
+    today, clock = now.date(), now.time().replace(tzinfo=None)
+    yesterday = (today - timedelta(days=1)).weekday()
     start, end = col(Schedule.start_time), col(Schedule.end_time)
     assumed = (
-        (datetime.combine(today, now) - DEFAULT_DURATION).time() if now >= time(1) else time(0)
+        (datetime.combine(today, clock) - DEFAULT_DURATION).time() if clock >= time(1) else time(0)
     )
     return exists().where(
-        col(Schedule.asset_id) == col(Asset.id),
-        or_(col(Schedule.valid_until).is_(None), col(Schedule.valid_until) >= today),
-        or_(start >= now, end > now, end < start, and_(end.is_(None), start >= assumed)),
+        *_schedule_conditions([today.weekday(), yesterday], None, today),
+        or_(start >= clock, end > clock, end < start, and_(end.is_(None), start >= assumed)),
     )
 
 
@@ -110,10 +117,8 @@ def filter_conditions(p: SearchParams, now: datetime, *, place: Place | None = N
         where.append(in_slots(days, p.time))  # from the entry's row: narrows the next test
         where.append(schedule_matches(days, p.time, today))
     if p.when in (When.now, When.today):
-        yesterday = (today - timedelta(days=1)).weekday()
-        where.append(on_air_from(now))  # from the entry's row: narrows the next two tests
-        where.append(schedule_matches([today.weekday(), yesterday], None, today))
-        where.append(not_over_yet(now.time().replace(tzinfo=None), today))
+        where.append(on_air_from(now))  # from the entry's row: narrows the next test
+        where.append(on_today_not_over(now))
     elif p.when == When.week:
         where.append(schedule_matches(None, None, today))
     if p.mode == Attendance.hybrid:
