@@ -212,8 +212,9 @@ def search_assets(
         timed, read = _computed(session, query, params, now, enough)
         result.total = len(timed)
         if enough is not None and len(timed) >= enough and params.sort != Sort.next:
-            # Stopped early: scale the share kept so far by the candidates' (estimated) total.
-            candidates, _ = _count(session, query.counted)
+            # Stopped early: scale the share kept so far by the candidates' estimated total
+            # (more than 500 were kept, so a capped count could only say "more than 500").
+            candidates = max(read, estimated_rows(session, query.counted))
             result.total = max(len(timed), round(len(timed) / read * candidates))
             result.total_exact = len(timed) <= EXACT_COUNT_UP_TO
         chosen = timed[offset : offset + params.per_page] if paginate else timed

@@ -141,12 +141,24 @@ def _duration(s: ScheduleLike) -> timedelta:
     return end - start
 
 
+def _weekly_starts(s: ScheduleLike, lo: datetime, hi: datetime) -> list[datetime]:
+    """Every week on `weekdays`, day by day: what the rrule gives, without building one (a
+    when=today search works out hundreds of next dates, and building the rule was most of it)."""
+    days = set(s.weekdays)
+    span = (hi.date() - lo.date()).days + 1
+    on = (lo.date() + timedelta(days=n) for n in range(span))
+    candidates = (datetime.combine(d, s.start_time) for d in on if d.weekday() in days)
+    return [dt for dt in candidates if lo <= dt <= hi]
+
+
 def _local_starts(s: ScheduleLike, lo: datetime, hi: datetime) -> list[datetime]:
     """Naive local start times in [lo, hi]."""
     cancelled = set(s.cancelled_dates)
     if s.frequency == "once":
         starts = [datetime.combine(d, s.start_time) for d in s.dates]
         starts = [dt for dt in starts if lo <= dt <= hi]
+    elif s.frequency == "weekly" and s.interval == 1:
+        starts = _weekly_starts(s, lo, hi)
     else:
         rule = _rule(s, _dtstart(s, lo.date()))
         starts = rule.between(lo, hi, inc=True) if rule else []

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.assets.schemas import ScheduleCreate
+from app.core import time as time_module
 from app.core.time import occurrences, zone
 from app.geocoding.postcodes import parse_postcode
 
@@ -69,3 +70,38 @@ def test_postcode_parsing_never_crashes_and_round_trips(text: str) -> None:
 def test_every_well_formed_postcode_parses(postcode: str, padding: str) -> None:
     parsed = parse_postcode(padding + postcode.lower() + padding)
     assert parsed is not None and parsed.is_full
+
+
+every_week = st.builds(
+    lambda days, hour, minute, start, until, cancelled: ScheduleCreate(
+        frequency="weekly",
+        weekdays=days,
+        start_time=time(hour, minute),
+        valid_from=start,
+        valid_until=until,
+        cancelled_dates=cancelled,
+    ),  # fmt: skip
+    st.lists(st.integers(0, 6), min_size=1, max_size=7, unique=True),
+    st.integers(0, 23),
+    st.sampled_from([0, 15, 30, 45]),
+    st.none() | st.dates(date(2026, 1, 1), date(2026, 12, 31)),
+    st.none() | st.dates(date(2027, 1, 1), date(2027, 6, 30)),
+    st.lists(st.dates(date(2026, 1, 1), date(2027, 3, 31)), max_size=5),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(every_week, st.datetimes(datetime(2026, 1, 1), datetime(2027, 3, 1)), st.integers(0, 60))
+def test_weekly_starts_without_a_rule_equal_the_rrule(
+    schedule: ScheduleCreate, lo: datetime, days: int
+) -> None:
+    """The day-by-day path for plain weekly schedules gives what dateutil's rrule gives."""
+    hi = lo + timedelta(days=days, hours=5)
+    fast = time_module._local_starts(schedule, lo, hi)
+    rule = time_module._rule(schedule, time_module._dtstart(schedule, lo.date()))
+    assert rule is not None
+    ruled = time_module._local_starts(  # the same filters, the rrule's dates
+        schedule.model_copy(update={"frequency": "once", "dates": [
+            d.date() for d in rule.between(lo, hi, inc=True)]}), lo, hi,
+    )  # fmt: skip
+    assert fast == ruled
