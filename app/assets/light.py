@@ -35,6 +35,15 @@ def _rows(session: Session, model: Any, column: Any, ids: Sequence[int]) -> list
     return [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in result]
 
 
+def light_schedules(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
+    """Entry id → its schedules as plain rows (what next dates are worked out from)."""
+    schedules: dict[int, list[Any]] = defaultdict(list)
+    for s in _rows(session, Schedule, col(Schedule.asset_id), ids):
+        s.frequency = Frequency(s.frequency)
+        schedules[s.asset_id].append(s)
+    return schedules
+
+
 def load_light(session: Session, ids: Sequence[int]) -> dict[int, Any]:
     """id → a read-only entry with `venue`, `organisation` and `schedules` filled in."""
     assets = _rows(session, Asset, col(Asset.id), ids)
@@ -42,10 +51,7 @@ def load_light(session: Session, ids: Sequence[int]) -> dict[int, Any]:
     org_ids = sorted({a.organisation_id for a in assets if a.organisation_id})
     venues = {v.id: v for v in _rows(session, Venue, col(Venue.id), venue_ids)}
     orgs = {o.id: o for o in _rows(session, Organisation, col(Organisation.id), org_ids)}
-    schedules: dict[int, list[Any]] = defaultdict(list)
-    for s in _rows(session, Schedule, col(Schedule.asset_id), ids):
-        s.frequency = Frequency(s.frequency)
-        schedules[s.asset_id].append(s)
+    schedules = light_schedules(session, ids)
     light = {}
     for a in assets:
         a.attendance = Attendance(a.attendance)

@@ -10,8 +10,8 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from app.assets.filters import filter_conditions, resolve_town
-from app.assets.light import load_light
-from app.assets.models import Asset, AssetKind, AssetStatus, Schedule
+from app.assets.light import light_schedules, load_light
+from app.assets.models import Asset, AssetKind, AssetStatus
 from app.assets.search_params import SearchParams, Sort, When
 from app.assets.service import ASSET_DETAILS
 from app.core.config import get_settings
@@ -168,9 +168,7 @@ def _computed(
     for chunk in rows.partitions():
         read += len(chunk)
         ids = [r[0] for r in chunk]
-        schedules: dict[int, list[Schedule]] = {i: [] for i in ids}
-        for s in session.execute(select(Schedule).where(col(Schedule.asset_id).in_(ids))).scalars():
-            schedules[s.asset_id].append(s)
+        schedules = light_schedules(session, ids)  # plain rows: only read
         for r in chunk:
             occurrence = next_occurrence(schedules[r[0]], now)
             if _keep(occurrence, params.when, now):
