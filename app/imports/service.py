@@ -23,7 +23,6 @@ from app.imports.matching import match_many
 from app.imports.merge import merge_upstream
 from app.mapping.models import Suggestion, SuggestionKind, SuggestionStatus
 from app.places.models import Place
-from app.places.service import town_names
 from scrapers.base import ImportRecord, SourceError
 
 
@@ -185,7 +184,7 @@ class _Batch:
         self.records.clear()
         new = [d for d, _ in fresh]
         assets = create_assets(session, data=new, checksums=[checksum(d) for d in new])
-        self._place_in_towns(session, assets)
+        self._place_in_towns(assets)
         session.flush()
         record_created(session, assets, source=source)
         report.created += len(assets)
@@ -199,16 +198,15 @@ class _Batch:
                     )
                 )  # fmt: skip
 
-    def _place_in_towns(self, session: Session, assets: list[Asset]) -> None:
-        """An address without its town gets the town its point is in (else the source's
-        default town); an online-only entry is listed in the source's default town."""
-        names = town_names(session)
+    def _place_in_towns(self, assets: list[Asset]) -> None:
+        """With a default town: an address outside every mapped town that does not name its
+        town gets the default's name, and an online-only entry is listed in it."""
+        if self.town is None:
+            return
         for asset in assets:
-            venue = asset.venue
-            if venue is not None and not venue.locality:
-                town = names.get(venue.town_id) if venue.town_id else None
-                venue.locality = town or (self.town.name if self.town else None)
-            elif venue is None and self.town and asset.attendance == Attendance.online:
+            if asset.venue is not None and not asset.venue.locality:
+                asset.venue.locality = self.town.name
+            elif asset.venue is None and asset.attendance == Attendance.online:
                 asset.town_id = self.town.id
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from app.core.geo import LatLon, latlon_of, point_element, point_rows, row_geography, row_geometry
-from app.places.service import town_containing_query
+from app.places.service import town_containing_query, town_names
 from app.venues.models import Venue, VenueCreate
 
 # Two records closer than this with the same name are the same building.
@@ -18,8 +18,8 @@ def save_venue(session: Session, *, data: VenueCreate) -> Venue:
 
 def save_venues(session: Session, *, data: list[VenueCreate]) -> list[Venue]:
     """`save_venue` for many (an import's batch) in one query: each one's same-named venue
-    within a few metres, if any, and its town. Records of the batch naming the same hall at
-    the same point share one new venue."""
+    within a few metres, if any, and its town (also its locality when the address gives
+    none). Records of the batch naming the same hall at the same point share one new venue."""
     if not data:
         return []
     points = [LatLon(d.latitude, d.longitude) for d in data]
@@ -41,6 +41,8 @@ def save_venues(session: Session, *, data: list[VenueCreate]) -> list[Venue]:
         .scalars()
     } if existing_ids else {}  # fmt: skip
     new = _pending_venues(session)
+    # An address that does not name its town is given the one its point is in.
+    names = town_names(session) if any(not d.locality for d in data) else {}
     venues = []
     for item, point, (_, venue_id, town_id) in zip(data, points, found, strict=True):
         venue = existing.get(venue_id) or new.get((item.name.lower(), point))
@@ -50,6 +52,7 @@ def save_venues(session: Session, *, data: list[VenueCreate]) -> list[Venue]:
             )
         for field in ("address_line1", "address_line2", "locality", "postcode", "directions"):
             setattr(venue, field, getattr(item, field))
+        venue.locality = item.locality or (names.get(town_id) if town_id else None)
         venue.accessibility = sorted(a.value for a in item.accessibility)
         venue.location = point_element(point)
         venue.town_id = town_id

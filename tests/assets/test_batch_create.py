@@ -42,7 +42,9 @@ def test_save_venues_reuses_existing_shares_new_ones_and_sets_towns(session: Ses
     assert session.scalar(select(func.count()).select_from(Venue)) == before + 2
     towns = {p.id: p.slug for p in session.execute(select(Place)).scalars()}
     assert towns[venues[1].town_id] == "oldbury"
+    assert venues[1].locality == "Oldbury", "an address without its town: the point's town"
     assert venues[3].town_id is None, "Walsall is outside the mapped towns"
+    assert venues[3].locality is None
 
 
 def test_duplicates_of_many_equal_one_at_a_time(session: Session) -> None:
