@@ -229,7 +229,9 @@ def search_assets(
     else:
         result.hits = _load(session, session.execute(query.stmt).all(), now, upcoming, light)
         result.total = len(result.hits)
-    if facets:
+    # Past the exact-count cap the kinds are not counted: the matches without the kind
+    # filter are at least as many, so they could not be counted exactly either.
+    if facets and result.total_exact:
         result.kind_counts = _kind_counts(session, params, now, statuses, around, around_miles)
     result.towns = town_names(session, result.hits)
     return result

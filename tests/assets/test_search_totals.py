@@ -68,3 +68,15 @@ def test_one_walk_for_page_and_count_gives_what_two_queries_give(
             assert one.total == two.total
         else:
             assert one.total > cap and two.total > cap
+
+
+def test_kinds_are_counted_only_when_the_total_is_exact(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = search_assets(session, params=SearchParams(), facets=True)
+    assert exact.total_exact and sum(exact.kind_counts.values()) == exact.total
+    monkeypatch.setattr(search, "EXACT_COUNT_UP_TO", 5)
+    capped = search_assets(session, params=SearchParams(), facets=True)
+    assert not capped.total_exact and capped.kind_counts == {}
+    one_kind = SearchParams.model_validate({"kind": ["meeting"]})
+    assert search_assets(session, params=one_kind, facets=True).kind_counts == {}
