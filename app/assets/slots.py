@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import col
 
 from app.assets.models import Asset
-from app.core.time import Frequency, TimeBand, time_band
+from app.core.time import DEFAULT_DURATION, Frequency, TimeBand, time_band
 
 BANDS = tuple(TimeBand)
 EVERY_DAY = range(7)
@@ -49,7 +49,8 @@ def _hours_on_air(schedule: SlotSource) -> range:
     """Hours from the start of the day it starts on (24 and on: the next day)."""
     start = schedule.start_time.hour * 60 + schedule.start_time.minute
     end_time = schedule.end_time
-    end = end_time.hour * 60 + end_time.minute if end_time else start + 60
+    lasting = int(DEFAULT_DURATION.total_seconds()) // 60
+    end = end_time.hour * 60 + end_time.minute if end_time else start + lasting
     if end <= start:
         end += 24 * 60  # runs past midnight
     return range(start // 60, (end - 1) // 60 + 1)
