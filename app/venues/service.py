@@ -36,10 +36,10 @@ def save_venues(session: Session, *, data: list[VenueCreate]) -> list[Venue]:
     town = town_containing_query(at=row_geometry(rows)).scalar_subquery()
     found = session.execute(select(rows.c.n, same, town).order_by(rows.c.n)).all()
     existing_ids = [venue_id for _, venue_id, _ in found if venue_id is not None]
-    existing = {
-        v.id: v for v in session.execute(select(Venue).where(col(Venue.id).in_(existing_ids)))
-        .scalars()
-    } if existing_ids else {}  # fmt: skip
+    existing: dict[int | None, Venue] = {}
+    if existing_ids:  # one query for the venues being reused, none when all are new
+        reused = session.execute(select(Venue).where(col(Venue.id).in_(existing_ids))).scalars()
+        existing = {v.id: v for v in reused}
     new = _pending_venues(session)
     # An address that does not name its town is given the one its point is in.
     names = town_names(session) if any(not d.locality for d in data) else {}
@@ -50,7 +50,7 @@ def save_venues(session: Session, *, data: list[VenueCreate]) -> list[Venue]:
             venue = new[(item.name.lower(), point)] = Venue(
                 name=item.name, location=point_element(point)
             )
-        for field in ("address_line1", "address_line2", "locality", "postcode", "directions"):
+        for field in ("address_line1", "address_line2", "postcode", "directions"):
             setattr(venue, field, getattr(item, field))
         venue.locality = item.locality or (names.get(town_id) if town_id else None)
         venue.accessibility = sorted(a.value for a in item.accessibility)
