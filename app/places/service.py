@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, select, update
 from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetStatus
@@ -15,6 +15,7 @@ from app.core.errors import NotFoundError
 from app.core.geo import LatLon, multipolygon_element, multipolygon_from_geojson, point_element
 from app.core.text import slugify
 from app.places.models import Place, PlaceKind
+from app.venues.models import Venue
 
 
 @dataclass(frozen=True)
@@ -118,12 +119,10 @@ def town_containing_query(*, at: Any) -> Select[int | None]:
 
 def assign_venue_towns(session: Session) -> None:
     """Recompute every venue's town (after boundaries change)."""
-    session.execute(
-        text(
-            "UPDATE venue v SET town_id = (SELECT p.id FROM place p WHERE p.kind = 'town' "
-            "AND ST_Covers(p.boundary, v.location::geometry) ORDER BY p.id LIMIT 1)"
-        )
-    )
+    town = town_containing_query(at=func.geometry(col(Venue.location))).scalar_subquery()
+    # A boundary moving is not an edit of the venue: its updated_at stays.
+    recompute = update(Venue).values(town_id=town, updated_at=col(Venue.updated_at))
+    session.execute(recompute.execution_options(synchronize_session=False))
     session.flush()
 
 
