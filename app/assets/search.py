@@ -272,22 +272,21 @@ def _page_and_count(
     ).all()
     if not rows:
         return ([], (0, True)) if offset == 0 else None
-    n = int(rows[0][-1])
-    total = (
-        (n, True)
-        if n <= EXACT_COUNT_UP_TO
-        else (max(n, estimated_rows(session, query.counted)), False)
-    )
-    return [tuple(r[:-1]) for r in rows], total
+    return [tuple(r[:-1]) for r in rows], _total(session, int(rows[0][-1]), query.counted)
 
 
 def _count(session: Session, stmt: Select[Any]) -> tuple[int, bool]:
-    """(total, exact): exact up to EXACT_COUNT_UP_TO, then the planner's row estimate."""
+    """(total, exact) of `stmt`'s matches, counted up to the cap."""
     capped = stmt.limit(EXACT_COUNT_UP_TO + 1).subquery()
-    n = session.scalar(select(func.count()).select_from(capped)) or 0
-    if n <= EXACT_COUNT_UP_TO:
-        return n, True
-    return max(n, estimated_rows(session, stmt)), False
+    return _total(session, session.scalar(select(func.count()).select_from(capped)) or 0, stmt)
+
+
+def _total(session: Session, counted: int, stmt: Select[Any]) -> tuple[int, bool]:
+    """(total, exact) from a count capped at EXACT_COUNT_UP_TO + 1: exact up to the cap,
+    then the planner's estimate of `stmt`'s rows."""
+    if counted <= EXACT_COUNT_UP_TO:
+        return counted, True
+    return max(counted, estimated_rows(session, stmt)), False
 
 
 def _kind_counts(
@@ -299,16 +298,18 @@ def _kind_counts(
     around_miles: float,
 ) -> dict[AssetKind, int]:
     """Matches per kind with every other filter applied ("Meetings (12)"); nothing when there
-    are more matches than are counted exactly (the page then shows kinds without numbers)."""
+    are more matches than are counted exactly (the page then shows kinds without numbers).
+    Called only when the search itself was counted exactly."""
     unkinded = params.model_copy(update={"kind": [], "page": 1})
     scratch = SearchResult(hits=[], total=0, params=unkinded, now=now)
     query = _build(session, unkinded, now, scratch, statuses, around, around_miles)
     if query.computed:
         timed, _ = _computed(session, query, unkinded, now, EXACT_COUNT_UP_TO + 1)
         return {} if len(timed) > EXACT_COUNT_UP_TO else dict(Counter(t.kind for t in timed))
-    _, exact = _count(session, query.counted)
-    if not exact:
-        return {}
+    if params.kind:  # without a kind filter these are the caller's matches, counted exactly
+        _, exact = _count(session, query.counted)
+        if not exact:
+            return {}
     ids = query.stmt.order_by(None).with_only_columns(col(Asset.id)).subquery()
     rows = session.execute(
         select(col(Asset.kind), func.count())
