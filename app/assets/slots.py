@@ -72,13 +72,17 @@ def schedule_slots(schedules: Sequence[SlotSource]) -> list[int]:
 
 def in_slots(days: Sequence[int] | None, band: TimeBand | None) -> Any:
     """The entry has a schedule on one of `days` (any day if None) in `band` (any if None)."""
-    codes = slot_codes(EVERY_DAY if days is None else days, BANDS if band is None else [band])
-    return col(Asset.slots).op("&&")(bindparam(None, codes, type_=ARRAY(Integer())))
+    return _has_any(
+        slot_codes(EVERY_DAY if days is None else days, BANDS if band is None else [band])
+    )
 
 
 def on_air_from(now: datetime) -> Any:
     """The entry has an occurrence running at some time between `now` and midnight, by its
     weekday: what when=today and when=now keep is among these."""
     bands = {time_band(time(hour)) for hour in range(now.hour, 24)}
-    codes = [ON_AIR + code for code in slot_codes([now.weekday()], bands)]
+    return _has_any([ON_AIR + code for code in slot_codes([now.weekday()], bands)])
+
+
+def _has_any(codes: list[int]) -> Any:
     return col(Asset.slots).op("&&")(bindparam(None, codes, type_=ARRAY(Integer())))

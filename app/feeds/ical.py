@@ -29,10 +29,10 @@ class _EventSpec:
     """Everything one VEVENT says: equal specs give equal bytes, so they are cached."""
 
     uid: str
-    stamp: datetime
+    dtstamp: datetime
     summary: str
-    start: datetime
-    end: datetime
+    dtstart: datetime
+    dtend: datetime
     location: str
     url: str
     description: str
@@ -55,9 +55,9 @@ def _spec(asset: Asset, schedule: Schedule, now: datetime) -> _EventSpec | None:
     spec = _EventSpec(
         uid=f"asset-{asset.id}-schedule-{schedule.id}@{base.split('//')[-1]}",
         # With no METHOD, DTSTAMP is when the information last changed (RFC 5545 3.8.7.2).
-        stamp=(asset.updated_at or now).astimezone(zone("UTC")),
+        dtstamp=(asset.updated_at or now).astimezone(zone("UTC")),
         summary=asset.name, location=_where(asset), url=f"{base}/assets/{asset.id}",
-        description=description.strip(), start=first.start, end=first.end,
+        description=description.strip(), dtstart=first.start, dtend=first.end,
         geo=(point.latitude, point.longitude) if point else None,
     )  # fmt: skip
     if schedule.frequency == Frequency.once:
@@ -77,9 +77,8 @@ def _vevent(spec: _EventSpec) -> bytes:
     """One VEVENT as bytes. Serialising is most of a calendar's cost (about 0.4 ms an event in
     the icalendar library): a feed rebuilt after one entry changed serialises only that one."""
     event = Event()
-    for key in ("uid", "dtstamp", "summary", "dtstart", "dtend", "location", "url"):
-        event.add(key, getattr(spec, _FIELD.get(key, key)))
-    event.add("description", spec.description)
+    for key in ("uid", "dtstamp", "summary", "dtstart", "dtend", "location", "url", "description"):
+        event.add(key, getattr(spec, key))  # the spec's fields are named after the properties
     if spec.geo is not None:
         event.add("geo", spec.geo)
     if spec.rdates:
@@ -92,7 +91,6 @@ def _vevent(spec: _EventSpec) -> bytes:
     return ical
 
 
-_FIELD = {"dtstamp": "stamp", "dtstart": "start", "dtend": "end"}
 END = b"END:VCALENDAR\r\n"
 
 

@@ -79,9 +79,10 @@ def find_duplicates_of_many(
     if exclude_id is not None:
         stmt = stmt.where(col(Asset.id) != exclude_id)
     for n, metres, asset in session.execute(stmt):
-        item = data[placed[n - 1][0]]
+        index = placed[n - 1][0]  # rows are numbered from 1 in `placed` order
+        item = data[index]
         similar = fuzz.token_set_ratio(asset.name.lower(), item.name.lower()) >= SIMILAR_NAME
         same_place = metres <= SAME_VENUE_METRES or asset.venue_id == item.venue_id
         if similar or (same_place and _overlaps(item, asset)):
-            found[placed[n - 1][0]].append((asset, float(metres)))
+            found[index].append((asset, float(metres)))
     return found
