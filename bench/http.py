@@ -83,7 +83,7 @@ def _wrk(path: str, vary: bool, seconds: int, connections: int) -> dict[str, flo
 def run(n: int, worker_counts: list[int], seconds: int, connections: int) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench does)")
-    url = bench_url()  # before prepare_bench_db points DATABASE_URL at it
+    url = bench_url(f"n{n}")  # the search benchmark's data of this size
     prepare_bench_db(url, n)
     results: dict[str, Any] = {"n": n, "connections": connections, "seconds": seconds, "runs": []}
     for workers in worker_counts:

@@ -3,7 +3,8 @@ run through the service, p50/p95/p99 printed and written to bench/results/latest
 
     python -m bench.search [--sizes 10000 100000 1000000] [--repeat 50]
 
-Uses its own database (`<name>_bench` beside DATABASE_URL's), migrated and seeded with places."""
+Each size has its own database (`<name>_bench_n100000` beside DATABASE_URL's), migrated and
+seeded with places, so moving between sizes never reloads a million rows."""
 
 import argparse
 import json
@@ -37,12 +38,16 @@ QUERIES: dict[str, dict[str, Any]] = {
 }
 
 
-def bench_url(purpose: str = "bench") -> str:
-    """A database of its own for each benchmark's data shape (`<name>_bench`, `_bench_feeds`…),
-    so that one benchmark never reloads another's million rows."""
-    url = make_url(os.environ.get("DATABASE_URL") or Settings().database_url)
-    suffix = "bench" if purpose == "bench" else f"bench_{purpose}"
-    return url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
+# The server the benchmarks start from, read once: prepare_bench_db points DATABASE_URL at a
+# benchmark's database, and the next one's name must not grow from that.
+BASE_URL = os.environ.get("DATABASE_URL") or Settings().database_url
+
+
+def bench_url(purpose: str) -> str:
+    """A database of its own for each benchmark's data shape (`<name>_bench_n1000000`,
+    `_bench_feeds`…), so that one benchmark never reloads another's million rows."""
+    url = make_url(BASE_URL)
+    return url.set(database=f"{url.database}_bench_{purpose}").render_as_string(hide_password=False)
 
 
 def prepare_bench_db(url: str, n: int, *, only_meetings: bool = False, local: bool = False) -> None:
@@ -135,7 +140,7 @@ def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str
 
 
 def run(n: int, repeat: int) -> dict[str, Any]:
-    url = bench_url()  # before prepare_bench_db points DATABASE_URL at it
+    url = bench_url(f"n{n}")
     prepare_bench_db(url, n)
     from sqlmodel import Session
 

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 from sqlalchemy import make_url
 
-from bench.search import bench_url
+from bench.search import BASE_URL
 
 READS = [
     "/search?near=B69+3DE&radius=5", "/api/v1/assets?near=DY4&radius=3&kind=meeting",
@@ -140,13 +140,10 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    url = make_url(bench_url()).set(
-        database=make_url(bench_url()).database.replace("_bench", "_soak")
-    )
-    url_text = url.render_as_string(hide_password=False)
-    _create_database(url_text)
-    email, password = _prepare(url_text)
-    url = url_text
+    base = make_url(BASE_URL)
+    url = base.set(database=f"{base.database}_soak").render_as_string(hide_password=False)
+    _create_database(url)
+    email, password = _prepare(url)
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)

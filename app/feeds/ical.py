@@ -5,7 +5,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from icalendar import Calendar, Event, Timezone, vRecur
+from icalendar import Calendar, Timezone, vGeo, vText
+from icalendar.parser import Contentline
 
 from app.assets.models import Asset, Schedule
 from app.core.config import get_settings
@@ -15,6 +16,7 @@ from app.core.time import Frequency, local_now, next_occurrence, rrule_text, zon
 PRODID = "-//Waymark//Recovery directory//EN"
 HORIZON = timedelta(days=400)
 EVENTS_CACHED = 50_000  # about 400 bytes each: 20 MB at most
+FOLD_AT = 75  # octets: longer lines are folded (RFC 5545 3.1)
 
 
 def _where(asset: Asset) -> str:
@@ -74,21 +76,55 @@ def _spec(asset: Asset, schedule: Schedule, now: datetime) -> _EventSpec | None:
 
 @lru_cache(maxsize=EVENTS_CACHED)
 def _vevent(spec: _EventSpec) -> bytes:
-    """One VEVENT as bytes. Serialising is most of a calendar's cost (about 0.4 ms an event in
-    the icalendar library): a feed rebuilt after one entry changed serialises only that one."""
-    event = Event()
-    for key in ("uid", "dtstamp", "summary", "dtstart", "dtend", "location", "url", "description"):
-        event.add(key, getattr(spec, key))  # the spec's fields are named after the properties
-    if spec.geo is not None:
-        event.add("geo", spec.geo)
-    if spec.rdates:
-        event.add("rdate", list(spec.rdates))
+    """One VEVENT as bytes. Text is escaped and long lines folded by the icalendar library; the
+    content lines are put together here: through the library's generic property machinery
+    (type inference, parameter objects, folding every line character by character) 10,000
+    events took 2.4 s, most of a whole-feed build; now 0.2 s. Feeds are parsed back with
+    icalendar in the tests. A feed rebuilt after one entry changed serialises only that one
+    (the cache)."""
+    tzid = f";TZID={get_settings().timezone}"
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{_text(spec.uid)}",
+        f"DTSTAMP:{_when(spec.dtstamp)}",
+        f"SUMMARY:{_text(spec.summary)}",
+        f"DTSTART{tzid}:{_when(spec.dtstart)}",
+        f"DTEND{tzid}:{_when(spec.dtend)}",
+    ]
     if spec.rule:
-        event.add("rrule", vRecur.from_ical(spec.rule))
+        lines.append(f"RRULE:{spec.rule}")
+    if spec.rdates:
+        lines.append(f"RDATE{tzid}:{','.join(_when(d) for d in spec.rdates)}")
     if spec.exdates:
-        event.add("exdate", list(spec.exdates))
-    ical: bytes = event.to_ical()
-    return ical
+        lines.append(f"EXDATE{tzid}:{','.join(_when(d) for d in spec.exdates)}")
+    lines += [f"LOCATION:{_text(spec.location)}", f"URL:{spec.url}"]
+    if spec.description:
+        lines.append(f"DESCRIPTION:{_text(spec.description)}")
+    if spec.geo is not None:
+        lines.append(f"GEO:{vGeo(spec.geo).to_ical()}")
+    lines.append("END:VEVENT")
+    return b"".join(_folded(line) for line in lines)
+
+
+def _text(value: str) -> str:
+    return vText(value).to_ical().decode()
+
+
+def _when(value: datetime) -> str:
+    """RFC 5545 DATE-TIME: local times as their wall clock (the line's TZID names the zone),
+    UTC ones ending in Z (the library's form, without its zone lookups: 0.4 s a feed)."""
+    utc = value.tzinfo is not None and value.tzname() == "UTC"
+    return value.strftime("%Y%m%dT%H%M%S") + ("Z" if utc else "")
+
+
+def _folded(line: str) -> bytes:
+    """A content line as RFC 5545 bytes: lines longer than 75 octets folded by the library
+    (which folds character by character, so only the lines that need it go through it)."""
+    encoded = line.encode()
+    if len(encoded) < FOLD_AT:
+        return encoded + b"\r\n"
+    folded: bytes = Contentline(line).to_ical()  # type: ignore[no-untyped-call]
+    return folded + b"\r\n"
 
 
 END = b"END:VCALENDAR\r\n"

@@ -102,3 +102,31 @@ def test_a_rebuilt_calendar_shows_an_edit_and_stamps_events_when_they_changed(
     assert all(after[uid]["DTSTAMP"].dt == stamp for uid in mine)  # type: ignore[index]
     others = [uid for uid in after if uid not in mine]
     assert all(after[u].to_ical() == before[u].to_ical() for u in others)  # type: ignore[attr-defined]
+
+
+def test_text_with_separators_newlines_and_accents_survives_and_lines_are_folded(
+    client: TestClient, session: Session
+) -> None:
+    name = "Café; Tea, and \\ Talk — a long name that needs folding at seventy-five octets ✓"
+    description = "Line one, with a comma; and a semicolon.\nLine two: «ünïcode» " * 3
+    asset_id = session.execute(
+        text(
+            "UPDATE asset SET name = :name, description = :description, updated_at = now() "
+            "WHERE id = (SELECT id FROM asset WHERE external_id = 'aa-tipton-thu') RETURNING id"
+        ),
+        {"name": name, "description": description},
+    ).scalar_one()
+    response = client.get("/feeds/tipton.ics")
+    assert all(len(line) <= 75 for line in response.content.split(b"\r\n")), "RFC 5545 3.1"
+    mine = [
+        e
+        for e in Calendar.from_ical(response.content).walk("VEVENT")
+        if str(e["UID"]).startswith(f"asset-{asset_id}-")
+    ]
+    assert mine
+    for event in mine:
+        assert str(event["SUMMARY"]) == name
+        assert str(event["DESCRIPTION"]) == description.strip()
+        assert event.decoded("DTSTART").tzinfo is not None
+        latitude, longitude = event["GEO"].latitude, event["GEO"].longitude
+        assert 52.4 < latitude < 52.6 and -2.1 < longitude < -1.9, "in Tipton"
