@@ -132,7 +132,8 @@ def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str
                 slowest[i] = max(slowest[i], time.perf_counter() - one)
             if n:  # the first run warms the connection
                 samples.append((time.perf_counter() - started) * 1000)
-        worst = max(range(len(statements)), key=lambda i: slowest[i])
+        plannable = [i for i, (sql, _) in enumerate(statements) if not sql.startswith("EXPLAIN")]
+        worst = max(plannable, key=lambda i: slowest[i])
         plan = conn.execute(
             f"EXPLAIN (ANALYZE, BUFFERS) {statements[worst][0]}", statements[worst][1]
         ).fetchall()

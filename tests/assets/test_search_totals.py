@@ -3,6 +3,7 @@ every search shape (the cap is lowered here so the demo data crosses it)."""
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session
 
 from app.assets import search
@@ -80,3 +81,23 @@ def test_kinds_are_counted_only_when_the_total_is_exact(
     assert not capped.total_exact and capped.kind_counts == {}
     one_kind = SearchParams.model_validate({"kind": ["meeting"]})
     assert search_assets(session, params=one_kind, facets=True).kind_counts == {}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_when_the_planner_expects_many_more_matches_only_the_page_is_read(
+    session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, object]
+) -> None:
+    exact = search_assets(session, params=SearchParams.model_validate(shape))
+    monkeypatch.setattr(search, "TRUST_ESTIMATE_ABOVE", 0)
+    statements: list[str] = []
+    listen = "before_cursor_execute"
+    keep = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(session.get_bind(), listen, keep)
+    try:
+        trusted = search_assets(session, params=SearchParams.model_validate(shape))
+    finally:
+        event.remove(session.get_bind(), listen, keep)
+    assert [h.asset.id for h in trusted.hits] == [h.asset.id for h in exact.hits]
+    if exact.params.when is None:  # computed searches count as they filter
+        assert not trusted.total_exact and trusted.total >= len(trusted.hits)
+        assert not any("count(" in s for s in statements), "nothing counted"
