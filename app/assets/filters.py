@@ -1,16 +1,17 @@
 """SQL conditions for each search filter (the WHERE clause of the one search)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetInterest, Attendance, Audience, Interest, Schedule
+from app.assets.occurs import on_now, on_today, on_within_week
 from app.assets.search_params import SearchParams, When
 from app.assets.slots import in_slots, on_air_from
 from app.core.errors import InvalidInputError, NotFoundError
-from app.core.time import BAND_BOUNDS, DAY_CODES, DEFAULT_DURATION, TimeBand
+from app.core.time import BAND_BOUNDS, DAY_CODES, TimeBand
 from app.places.models import Place, PlaceKind
 from app.places.service import get_place
 from app.venues.models import Venue
@@ -52,22 +53,6 @@ def _schedule_conditions(
         start = col(Schedule.start_time)
         conds.append(and_(start >= lo, start < hi) if lo < hi else or_(start >= lo, start < hi))
     return conds
-
-
-def on_today_not_over(now: datetime) -> Any:
-    """EXISTS a current schedule on today's (or last night's) weekday whose time of day has
-    not ended by now (starts later, is on, or runs past midnight): one probe per candidate
-    for when=today|now, before the exact check in Python."""
-    today, clock = now.date(), now.time().replace(tzinfo=None)
-    yesterday = (today - timedelta(days=1)).weekday()
-    start, end = col(Schedule.start_time), col(Schedule.end_time)
-    assumed = (
-        (datetime.combine(today, clock) - DEFAULT_DURATION).time() if clock >= time(1) else time(0)
-    )
-    return exists().where(
-        *_schedule_conditions([today.weekday(), yesterday], None, today),
-        or_(start >= clock, end > clock, end < start, and_(end.is_(None), start >= assumed)),
-    )
 
 
 def schedule_between(after: time | None, before: time | None, today: date) -> Any:
@@ -118,9 +103,9 @@ def filter_conditions(p: SearchParams, now: datetime, *, place: Place | None = N
         where.append(schedule_matches(days, p.time, today))
     if p.when in (When.now, When.today):
         where.append(on_air_from(now))  # from the entry's row: narrows the next test
-        where.append(on_today_not_over(now))
+        where.append(on_now(now) if p.when == When.now else on_today(now))
     elif p.when == When.week:
-        where.append(schedule_matches(None, None, today))
+        where.append(on_within_week(now))
     if p.mode == Attendance.hybrid:
         where.append(col(Asset.attendance) == Attendance.hybrid)
     elif p.mode:

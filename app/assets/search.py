@@ -1,6 +1,5 @@
 """The one search: site, API, feeds and print all call `search_assets`."""
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,7 +11,7 @@ from sqlmodel import Session, col
 from app.assets.filters import filter_conditions, resolve_town
 from app.assets.light import light_schedules, load_light
 from app.assets.models import Asset, AssetKind, AssetStatus
-from app.assets.search_params import SearchParams, Sort, When
+from app.assets.search_params import SearchParams, Sort
 from app.assets.service import ASSET_DETAILS
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
@@ -22,7 +21,7 @@ from app.core.time import Occurrence, local_now, next_occurrence, zone
 from app.geocoding.service import Located, locate
 from app.places.models import Place
 
-# `when` and `sort=next` are decided from computed occurrences, over at most this many rows.
+# sort=next is ordered by computed occurrences, over at most this many matches.
 MAX_COMPUTED_ROWS = 5000
 COMPUTED_CHUNK = 250
 # Totals are counted exactly up to here; past it, a page says "about N" (the planner's
@@ -61,7 +60,7 @@ class SearchResult:
 @dataclass
 class _Query:
     stmt: Select[Any]
-    computed: bool  # filtered or ordered by computed occurrences
+    computed: bool  # ordered by computed occurrences (sort=next)
     # How the capped count walks the matches: nearest first for a place (a KNN index scan
     # that stops at the cap), in no order otherwise.
     count_order: list[Any] = field(default_factory=list)
@@ -126,63 +125,42 @@ def _build(
         ).add_columns(distance)
         if sort == Sort.distance:
             order = [distance, col(Asset.id)]
-    computed = params.when is not None or sort == Sort.next
+    computed = sort == Sort.next
     knn = bool(params.near) and sort == Sort.distance
     return _Query(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn,
                   order=order)  # fmt: skip
 
 
-def _keep(occ: Occurrence | None, when: When | None, now: datetime) -> bool:
-    if when is None:
-        return True
-    if occ is None:
-        return False
-    if when == When.now:
-        return occ.start <= now < occ.end
-    if when == When.today:
-        return occ.start.date() <= now.date()
-    return occ.start < now + timedelta(days=7)
-
-
 @dataclass
 class _Timed:
-    """A candidate in the computed path: its result row, kind and next occurrence only."""
+    """A match in the computed path: its result row, name and next occurrence only."""
 
     row: tuple[Any, ...]  # (id[, distance in metres])
-    kind: AssetKind
     name: str
     next: Occurrence | None
 
 
 def _computed(
-    session: Session, query: _Query, params: SearchParams, now: datetime,
-    enough: int | None = None,
-) -> tuple[list[_Timed], int]:  # fmt: skip
-    """Filter (and order) by computed occurrences, reading only schedules, a chunk at a time.
-    With `enough`, stops once that many are kept (rows arrive in their final order unless
-    sorted by next date). Returns the kept candidates and how many rows were read."""
+    session: Session, query: _Query, now: datetime
+) -> tuple[list[_Timed], bool]:  # fmt: skip
+    """sort=next: every match (up to MAX_COMPUTED_ROWS, in the query's order) with its next
+    occurrence, reading only schedules, a chunk at a time; sorted soonest first. Returns them
+    and whether every match was read."""
     rows = session.execute(
-        query.stmt.add_columns(col(Asset.kind), col(Asset.name))
-        .limit(MAX_COMPUTED_ROWS)
+        query.stmt.add_columns(col(Asset.name))
+        .limit(MAX_COMPUTED_ROWS + 1)
         .execution_options(yield_per=COMPUTED_CHUNK)
     )
-    kept: list[_Timed] = []
-    read = 0
+    timed: list[_Timed] = []
     for chunk in rows.partitions():
-        read += len(chunk)
-        ids = [r[0] for r in chunk]
-        schedules = light_schedules(session, ids)  # plain rows: only read
+        schedules = light_schedules(session, [r[0] for r in chunk])  # plain rows: only read
         for r in chunk:
-            occurrence = next_occurrence(schedules[r[0]], now)
-            if _keep(occurrence, params.when, now):
-                kept.append(_Timed(tuple(r[:-2]), AssetKind(r[-2]), r[-1], occurrence))
-        if enough is not None and params.sort != Sort.next and len(kept) >= enough:
-            rows.close()
-            break
-    if params.sort == Sort.next:
-        far = now + timedelta(days=10_000)
-        kept.sort(key=lambda t: (t.next.start if t.next else far, t.name.lower()))
-    return kept, read
+            timed.append(_Timed(tuple(r[:-1]), r[-1], next_occurrence(schedules[r[0]], now)))
+    complete = len(timed) <= MAX_COMPUTED_ROWS
+    far = now + timedelta(days=10_000)
+    timed = sorted(timed[:MAX_COMPUTED_ROWS], key=lambda t: (t.next.start if t.next else far,
+                                                            t.name.lower()))  # fmt: skip
+    return timed, complete
 
 
 def search_assets(
@@ -209,15 +187,11 @@ def search_assets(
     query = _build(session, params, now, result, statuses, around, around_miles)
     offset = (params.page - 1) * params.per_page
     if query.computed:
-        enough = max(offset + params.per_page, EXACT_COUNT_UP_TO + 1) if paginate else None
-        timed, read = _computed(session, query, params, now, enough)
+        timed, complete = _computed(session, query, now)
         result.total = len(timed)
-        if enough is not None and len(timed) >= enough and params.sort != Sort.next:
-            # Stopped early: scale the share kept so far by the candidates' estimated total
-            # (more than 500 were kept, so a capped count could only say "more than 500").
-            candidates = max(read, estimated_rows(session, query.counted))
-            result.total = max(len(timed), round(len(timed) / read * candidates))
-            result.total_exact = len(timed) <= EXACT_COUNT_UP_TO
+        if not complete:  # sorted among the first MAX_COMPUTED_ROWS; more matched
+            result.total = max(len(timed) + 1, estimated_rows(session, query.counted))
+            result.total_exact = False
         chosen = timed[offset : offset + params.per_page] if paginate else timed
         result.hits = _load(session, [t.row for t in chosen], now, upcoming, light)
     elif paginate:
@@ -317,9 +291,6 @@ def _kind_counts(
     unkinded = params.model_copy(update={"kind": [], "page": 1})
     scratch = SearchResult(hits=[], total=0, params=unkinded, now=now)
     query = _build(session, unkinded, now, scratch, statuses, around, around_miles)
-    if query.computed:
-        timed, _ = _computed(session, query, unkinded, now, EXACT_COUNT_UP_TO + 1)
-        return {} if len(timed) > EXACT_COUNT_UP_TO else dict(Counter(t.kind for t in timed))
     # Without a kind filter these are the caller's matches, counted exactly.
     if params.kind and _capped_count(session, query.counted) > EXACT_COUNT_UP_TO:
         return {}
