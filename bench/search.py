@@ -128,11 +128,13 @@ def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str
             started = time.perf_counter()
             for i, (statement, parameters) in enumerate(statements):
                 one = time.perf_counter()
-                conn.execute(statement, parameters).fetchall()
+                cursor = conn.execute(statement, parameters)
+                if cursor.description:  # a SET has no rows
+                    cursor.fetchall()
                 slowest[i] = max(slowest[i], time.perf_counter() - one)
             if n:  # the first run warms the connection
                 samples.append((time.perf_counter() - started) * 1000)
-        plannable = [i for i, (sql, _) in enumerate(statements) if not sql.startswith("EXPLAIN")]
+        plannable = [i for i, (sql, _) in enumerate(statements) if sql.startswith("SELECT")]
         worst = max(plannable, key=lambda i: slowest[i])
         plan = conn.execute(
             f"EXPLAIN (ANALYZE, BUFFERS) {statements[worst][0]}", statements[worst][1]

@@ -127,8 +127,12 @@ def search_page(request: Request, session: SessionDep) -> HTMLResponse:
 def results_heading(result: SearchResult) -> str:
     """'23 results within 5 miles of B69 3DE', 'Nothing found in Tipton'."""
     n = result.total
-    about = "" if result.total_exact else "About "
-    words = [f"{about}{n:,} result{'s' if n != 1 else ''}" if n else "Nothing found"]
+    if result.total_exact:
+        words = [f"{n:,} result{'s' if n != 1 else ''}" if n else "Nothing found"]
+    elif result.more_than is not None:
+        words = [f"More than {result.more_than:,} results"]
+    else:
+        words = [f"About {n:,} results"]
     if result.origin:
         words.append(f"within {result.params.radius:g} miles of {result.origin.label}")
     if result.town:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlmodel import Session, col
 
 from app.assets.filters import filter_conditions, resolve_town
@@ -51,6 +51,13 @@ class SearchResult:
     towns: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (slug, name)
     kind_counts: dict[AssetKind, int] = field(default_factory=dict)
     total_exact: bool = True  # False: `total` is an estimate above EXACT_COUNT_UP_TO
+
+    @property
+    def more_than(self) -> int | None:
+        """The cap, when all that is known is that the matches are more than it (counted to
+        the cap, and the planner expected fewer): "More than 500 results"."""
+        counted_past_cap = not self.total_exact and self.total <= EXACT_COUNT_UP_TO + 1
+        return EXACT_COUNT_UP_TO if counted_past_cap else None
 
     @property
     def pages(self) -> int:
@@ -243,7 +250,7 @@ def _page_counted(
     both = _page_and_count(session, query, offset, per_page)
     if both is None:
         rows = session.execute(_page(query, offset, per_page)).all()
-        counted = _capped_count(session, query.counted)
+        counted = _capped_count(session, query)
     else:
         rows, counted = both
     if counted <= EXACT_COUNT_UP_TO:
@@ -271,10 +278,21 @@ def _page_and_count(
     return [tuple(r[:-1]) for r in rows], int(rows[0][-1])
 
 
-def _capped_count(session: Session, stmt: Select[Any]) -> int:
-    """How many matches `stmt` has, counted up to EXACT_COUNT_UP_TO + 1."""
-    capped = stmt.limit(EXACT_COUNT_UP_TO + 1).subquery()
-    return session.scalar(select(func.count()).select_from(capped)) or 0
+def _capped_count(session: Session, query: _Query) -> int:
+    """How many matches there are, counted up to EXACT_COUNT_UP_TO + 1.
+
+    Nearest first, the count walks the KNN index and stops at the cap; but the planner
+    underestimates how many entries pass a schedule test (15% where 92% did, for when=today)
+    and, expecting fewer than the cap, sorted every entry of the area instead (30 ms against
+    4 ms at a million). Sorting is turned off for that one statement."""
+    capped = query.counted.limit(EXACT_COUNT_UP_TO + 1).subquery()
+    if not query.count_order:
+        return session.scalar(select(func.count()).select_from(capped)) or 0
+    session.execute(text("SET LOCAL enable_sort = off"))
+    try:
+        return session.scalar(select(func.count()).select_from(capped)) or 0
+    finally:
+        session.execute(text("SET LOCAL enable_sort = on"))
 
 
 def _kind_counts(
@@ -292,7 +310,7 @@ def _kind_counts(
     scratch = SearchResult(hits=[], total=0, params=unkinded, now=now)
     query = _build(session, unkinded, now, scratch, statuses, around, around_miles)
     # Without a kind filter these are the caller's matches, counted exactly.
-    if params.kind and _capped_count(session, query.counted) > EXACT_COUNT_UP_TO:
+    if params.kind and _capped_count(session, query) > EXACT_COUNT_UP_TO:
         return {}
     ids = query.stmt.order_by(None).with_only_columns(col(Asset.id)).subquery()
     rows = session.execute(
