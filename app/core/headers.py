@@ -3,9 +3,8 @@
 
 from urllib.parse import urlsplit
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import get_settings
 
@@ -32,22 +31,35 @@ def content_security_policy(*, frameable: bool) -> str:
     )
 
 
-class SecurityHeadersMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        path = request.url.path
+class SecurityHeadersMiddleware:
+    """Pure ASGI (Starlette's BaseHTTPMiddleware costs a task and two streams per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
         frameable = path.startswith(FRAMEABLE) and not path.startswith("/embed.js")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault(
-            "Permissions-Policy", "geolocation=(self), camera=(), microphone=()"
-        )
-        if not frameable:
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        if not path.startswith(NO_CSP):
-            response.headers.setdefault(
-                "Content-Security-Policy", content_security_policy(frameable=frameable)
-            )
-        if get_settings().secure_cookies:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+                headers.setdefault(
+                    "Permissions-Policy", "geolocation=(self), camera=(), microphone=()"
+                )
+                if not frameable:
+                    headers.setdefault("X-Frame-Options", "DENY")
+                if not path.startswith(NO_CSP):
+                    headers.setdefault(
+                        "Content-Security-Policy", content_security_policy(frameable=frameable)
+                    )
+                if get_settings().secure_cookies:
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

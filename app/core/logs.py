@@ -10,9 +10,8 @@ import time
 import uuid
 from typing import Any
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ACCESS = logging.getLogger("waymark.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -43,27 +42,40 @@ def configure_logging() -> None:
     logger.setLevel(logging.INFO)
 
 
-class RequestLogMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        incoming = request.headers.get("x-request-id", "")
+class RequestLogMiddleware:
+    """Pure ASGI: logs each request once it has been answered (or failed)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get("x-request-id", "")
         request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
         started = time.perf_counter()
         status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
+            await self.app(scope, receive, send_with_id)
         finally:
             ACCESS.info(
                 "request",
                 extra={
                     "fields": {
                         "request_id": request_id,
-                        "method": request.method,
-                        "path": request.url.path,
+                        "method": scope["method"],
+                        "path": scope["path"],
                         "status": status,
                         "ms": round((time.perf_counter() - started) * 1000, 1),
                     }
                 },  # fmt: skip
             )
-        response.headers["X-Request-ID"] = request_id
-        return response

@@ -5,9 +5,9 @@ import hashlib
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import get_settings
 from app.core.ratelimit import RateLimiter
@@ -19,50 +19,78 @@ def is_machine_path(path: str) -> bool:
     return path.startswith(MACHINE_PATHS)
 
 
-class FeedHTTPMiddleware(BaseHTTPMiddleware):
-    def __init__(self, app: object, limiter: RateLimiter | None = None) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+class FeedHTTPMiddleware:
+    """Pure ASGI: a machine path's 200 is held until complete, then sent with its ETag (or
+    as a 304 when the client has it); every other response passes straight through."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter | None = None) -> None:
+        self.app = app
         settings = get_settings()
         self.limiter = limiter or RateLimiter(limit=settings.api_rate_limit_per_minute, window_s=60)
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if not is_machine_path(request.url.path) or request.method not in ("GET", "HEAD"):
-            return await call_next(request)
-        client = request.client.host if request.client else "unknown"
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or not is_machine_path(scope["path"])
+            or scope["method"] not in ("GET", "HEAD")
+        ):
+            await self.app(scope, receive, send)
+            return
+        client = scope["client"][0] if scope.get("client") else "unknown"
         wait = self.limiter.retry_after(client)
         if wait:
-            return JSONResponse(
+            too_many = JSONResponse(
                 {"detail": f"too many requests; try again in {wait} seconds"},
                 status_code=429,
                 headers={"Retry-After": str(wait)},
             )
-        response = await call_next(request)
-        if response.status_code != 200:
-            return response
-        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        headers = dict(response.headers)
-        headers["etag"] = etag  # Starlette's header keys are lower case
-        headers.setdefault("cache-control", f"public, max-age={get_settings().feed_max_age_s}")
-        if _not_modified(request, etag, headers.get("last-modified")):
-            keep = {
-                k: v
-                for k, v in headers.items()
-                if k.lower() not in ("content-length", "content-type")
-            }
-            return Response(status_code=304, headers=keep)
-        headers.pop("content-length", None)
-        return Response(body, status_code=200, headers=headers, media_type=response.media_type)
+            await too_many(scope, receive, send)
+            return
+        start: Message = {}
+        body: list[bytes] = []
+
+        async def hold(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                if message["status"] != 200:
+                    await send(message)
+            elif start.get("status") != 200:
+                await send(message)
+            else:
+                body.append(message.get("body", b""))
+
+        await self.app(scope, receive, hold)
+        if start.get("status") == 200:
+            await _with_etag(scope, start, b"".join(body), send)
 
 
-def _not_modified(request: Request, etag: str, last_modified: str | None) -> bool:
-    if_none_match = request.headers.get("if-none-match")
+async def _with_etag(scope: Scope, start: Message, body: bytes, send: Send) -> None:
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = MutableHeaders(scope=start)
+    headers["etag"] = etag
+    headers.setdefault("cache-control", f"public, max-age={get_settings().feed_max_age_s}")
+    if _not_modified(Headers(scope=scope), etag, headers.get("last-modified")):
+        del headers["content-length"]
+        if "content-type" in headers:
+            del headers["content-type"]
+        await send({**start, "status": 304})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    if scope["method"] == "GET":  # a HEAD response keeps the length of the body it omits
+        headers["content-length"] = str(len(body))
+    await send(start)
+    await send({"type": "http.response.body", "body": body})
+
+
+def _not_modified(request: Headers, etag: str, last_modified: str | None) -> bool:
+    if_none_match = request.get("if-none-match")
     if if_none_match is not None:
         return (
             etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
             or if_none_match.strip() == "*"
         )
-    since = request.headers.get("if-modified-since")
+    since = request.get("if-modified-since")
     if since and last_modified:
         try:
             return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
