@@ -9,12 +9,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from threading import Lock
+from threading import Event, Lock
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from app.core.config import get_settings
+
+BUILD_WAIT_S = 30  # a waiting request builds for itself after this long
 
 
 @dataclass(frozen=True)
@@ -25,22 +27,48 @@ class CachedFeed:
 
 
 class FeedCache:
+    """Entries by key, with one build at a time per key: the requests that miss while it is
+    being built wait for it (when the minute turned, sixteen requests each built the same
+    search, and a feed's first build ran once per waiting client)."""
+
     def __init__(self, *, max_entries: int = 32) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple[str, str], CachedFeed] = OrderedDict()
+        self._building: dict[tuple[str, str], Event] = {}
         self._lock = Lock()
 
     def get_or_build(
         self, key: tuple[str, str], build: Callable[[], tuple[bytes, str]]
     ) -> CachedFeed:
-        max_age = get_settings().feed_max_age_s
         with self._lock:
-            hit = self._entries.get(key)
-            if hit and time.monotonic() - hit.built_at < max_age:
-                self._entries.move_to_end(key)
+            hit = self._fresh(key)
+            building = self._building.get(key)
+            if hit is None and building is None:
+                self._building[key] = Event()
+        if hit is not None:
+            return hit
+        if building is not None:
+            building.wait(timeout=BUILD_WAIT_S)
+            with self._lock:
+                hit = self._fresh(key)
+            if hit is not None:
                 return hit
-        body, media_type = build()
-        entry = CachedFeed(body, media_type, time.monotonic())
+            return self._store(key, build())  # the first build failed or is too slow
+        try:
+            return self._store(key, build())
+        finally:
+            with self._lock:
+                self._building.pop(key).set()
+
+    def _fresh(self, key: tuple[str, str]) -> CachedFeed | None:
+        hit = self._entries.get(key)
+        if hit is None or time.monotonic() - hit.built_at >= get_settings().feed_max_age_s:
+            return None
+        self._entries.move_to_end(key)
+        return hit
+
+    def _store(self, key: tuple[str, str], built: tuple[bytes, str]) -> CachedFeed:
+        entry = CachedFeed(*built, time.monotonic())
         with self._lock:
             self._entries[key] = entry
             while len(self._entries) > self.max_entries:
