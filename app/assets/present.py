@@ -18,12 +18,26 @@ from app.core.timewords import describe_schedule, hhmm, is_just_started, occurre
 from app.organisations.models import OrganisationPublic
 from app.venues.models import AccessFeature, VenuePublic
 
+# What the public shapes copy from an entry, its venue and its schedules: read as attributes,
+# so ORM entries and the read-only rows of app.assets.light are presented alike.
+ASSET_FIELDS = (
+    "id", "slug", "kind", "name", "description", "attendance", "online_url", "online_phone",
+    "online_notes", "fellowship", "types", "audience", "cost", "public_phone", "public_email",
+    "website", "last_verified_at", "updated_at",
+)  # fmt: skip
+VENUE_FIELDS = ("id", "name", "address_line1", "address_line2", "locality", "postcode",
+                "directions")  # fmt: skip
+SCHEDULE_FIELDS = ("interval", "nth_week", "month_day", "dates", "valid_from", "valid_until",
+                   "cancelled_dates", "notes")  # fmt: skip
+
+
+def _copy(source: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(source, name) for name in names}
+
 
 def schedule_public(s: Schedule) -> SchedulePublic:
     return SchedulePublic(
-        **s.model_dump(
-            exclude={"id", "asset_id", "weekdays", "frequency", "start_time", "end_time"}
-        ),
+        **_copy(s, SCHEDULE_FIELDS),
         frequency=s.frequency.value,
         start_time=hhmm(s.start_time),
         end_time=hhmm(s.end_time) if s.end_time else None,
@@ -40,17 +54,7 @@ def _venue(asset: Asset, towns: dict[int, tuple[str, str]]) -> VenuePublic | Non
     point = latlon_of(venue.location)
     town = towns.get(venue.town_id) if venue.town_id else None
     return VenuePublic(
-        **venue.model_dump(
-            include={
-                "id",
-                "name",
-                "address_line1",
-                "address_line2",
-                "locality",
-                "postcode",
-                "directions",
-            }
-        ),
+        **_copy(venue, VENUE_FIELDS),
         latitude=round(point.latitude, 6),
         longitude=round(point.longitude, 6),
         town=town[0] if town else None,
@@ -65,33 +69,12 @@ def asset_public(hit: AssetHit, towns: dict[int, tuple[str, str]], now: datetime
     asset = hit.asset
     org = asset.organisation
     return AssetPublic(
-        **asset.model_dump(
-            include={
-                "id",
-                "slug",
-                "kind",
-                "name",
-                "description",
-                "attendance",
-                "online_url",
-                "online_phone",
-                "online_notes",
-                "fellowship",
-                "types",
-                "audience",
-                "cost",
-                "public_phone",
-                "public_email",
-                "website",
-                "last_verified_at",
-                "updated_at",
-            }
-        ),
+        **_copy(asset, ASSET_FIELDS),
         url=f"{get_settings().base_url}/assets/{asset.id}",
-        organisation=OrganisationPublic(**org.model_dump()) if org else None,
+        organisation=OrganisationPublic.model_validate(org, from_attributes=True) if org else None,
         venue=_venue(asset, towns),
         schedules=[schedule_public(s) for s in asset.schedules],
-        interests=[InterestPublic(**i.model_dump()) for i in asset.interests],
+        interests=[InterestPublic.model_validate(i, from_attributes=True) for i in asset.interests],
         next_occurrence=(
             OccurrencePublic(
                 start=hit.next.start,

@@ -12,7 +12,6 @@ from app.assets.filters import filter_conditions, resolve_town
 from app.assets.light import light_schedules, load_light
 from app.assets.models import Asset, AssetKind, AssetStatus
 from app.assets.search_params import SearchParams, Sort
-from app.assets.service import ASSET_DETAILS
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
 from app.core.explain import estimated_rows
@@ -181,14 +180,14 @@ def search_assets(
     around: Place | None = None,
     around_miles: float = 2.0,
     upcoming: bool = True,
-    light: bool = False,
 ) -> SearchResult:
     """Published entries matching `params`, each with its distance and next occurrence.
 
     `paginate=False` returns every match (print, feeds); `facets=True` also counts matches
     per kind as if no kind were chosen; `around` finds entries just outside that town;
-    `upcoming=False` skips working out each hit's next occurrence (feeds do not show it);
-    `light=True` gives read-only rows instead of ORM entries (whole-feed builds)."""
+    `upcoming=False` skips working out each hit's next occurrence (feeds do not show it).
+    Hits carry read-only rows shaped like entries (app.assets.light), never ORM entries: every
+    caller only presents them."""
     now = (now or local_now()).astimezone(zone())
     result = SearchResult(hits=[], total=0, params=params, now=now)
     query = _build(session, params, now, result, statuses, around, around_miles)
@@ -200,14 +199,14 @@ def search_assets(
             result.total = max(len(timed) + 1, estimated_rows(session, query.counted))
             result.total_exact = False
         chosen = timed[offset : offset + params.per_page] if paginate else timed
-        result.hits = _load(session, [t.row for t in chosen], now, upcoming, light)
+        result.hits = _load(session, [t.row for t in chosen], now, upcoming)
     elif paginate:
         rows, (result.total, result.total_exact) = _page_counted(
             session, query, offset, params.per_page
         )
-        result.hits = _load(session, rows, now, upcoming, light)
+        result.hits = _load(session, rows, now, upcoming)
     else:
-        result.hits = _load(session, session.execute(query.stmt).all(), now, upcoming, light)
+        result.hits = _load(session, session.execute(query.stmt).all(), now, upcoming)
         result.total = len(result.hits)
     # Past the exact-count cap the kinds are not counted: the matches without the kind
     # filter are at least as many, so they could not be counted exactly either.
@@ -322,21 +321,12 @@ def _kind_counts(
 
 
 def _load(
-    session: Session, rows: Sequence[Any], now: datetime, upcoming: bool = True,
-    light: bool = False,
-) -> list[AssetHit]:  # fmt: skip
-    """Load full assets for (id[, distance]) rows, keeping the rows' order."""
+    session: Session, rows: Sequence[Any], now: datetime, upcoming: bool = True
+) -> list[AssetHit]:
+    """Read-only entries for (id[, distance]) rows, keeping the rows' order."""
     if not rows:
         return []
-    ids = [r[0] for r in rows]
-    by_id: dict[Any, Asset]
-    if light:  # read-only rows shaped like Asset (app.assets.light)
-        by_id = cast(dict[Any, Asset], load_light(session, ids))
-    else:
-        assets = session.execute(
-            select(Asset).where(col(Asset.id).in_(ids)).options(*ASSET_DETAILS)
-        ).scalars()
-        by_id = {a.id: a for a in assets}
+    by_id = cast(dict[Any, Asset], load_light(session, [r[0] for r in rows]))
     return [
         AssetHit(
             asset=by_id[r[0]],

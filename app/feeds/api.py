@@ -42,7 +42,7 @@ def meeting_guide(
     params = SearchParams(kind=[AssetKind.meeting], town=town, fellowship=fellowship)
 
     def build() -> tuple[bytes, str]:
-        result = search_assets(session, params=params, paginate=False, upcoming=False, light=True)
+        result = search_assets(session, params=params, paginate=False, upcoming=False)
         rows: list[dict[str, Any]] = meeting_rows(result.hits, result.towns, result.now)
         return json.dumps(rows, ensure_ascii=False).encode(), "application/json"
 
@@ -57,7 +57,7 @@ def _cached(request: Request, session: Session, build: Callable[[], tuple[bytes,
 
 def _calendar(request: Request, session: Session, params: SearchParams, name: str) -> Response:
     def build() -> tuple[bytes, str]:
-        result = search_assets(session, params=params, paginate=False, upcoming=False, light=True)
+        result = search_assets(session, params=params, paginate=False, upcoming=False)
         return calendar_for([h.asset for h in result.hits], name=name, now=result.now), ICAL
 
     return _cached(request, session, build)
