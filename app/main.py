@@ -1,5 +1,9 @@
 """Application factory: routers, static files, error pages."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -11,7 +15,7 @@ from app.assets.agenda_pages import router as agenda_pages_router
 from app.assets.api import router as assets_router
 from app.assets.detail_pages import router as detail_pages_router
 from app.assets.pages import router as search_pages_router
-from app.core.config import PROJECT_ROOT
+from app.core.config import PROJECT_ROOT, get_settings
 from app.core.errors import install_error_handlers
 from app.core.headers import SecurityHeadersMiddleware
 from app.core.input_guard import InputGuardMiddleware
@@ -49,8 +53,15 @@ class CachedStaticFiles(StaticFiles):
         return response
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().sync_threads
+    yield
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
         title="Waymark",
         summary="Recovery asset directory: meetings, volunteering, bumping spaces, clubs, courses.",
         version="0.1.0",

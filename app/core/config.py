@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/waymark"
     db_pool_size: int = 10
+    # Threads per worker for the (sync) handlers. Under load, forty threads held the GIL so
+    # much that the event loop could not answer: 16 connections to 2 workers saw p99 1.1 s
+    # where handlers took 35 ms; with 4, p99 170 ms and 15% fewer requests a second at most.
+    sync_threads: int = 4
     secret_key: str = DEVELOPMENT_SECRET
     base_url: str = "http://127.0.0.1:8000"
 
