@@ -33,6 +33,8 @@ def _ensure_database(url: str) -> None:
 TEST_DATABASE_URL = _test_database_url()
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["ENV"] = "test"
+# Tests edit and read back at once; tests/feeds/test_cache.py covers the one-second memo.
+os.environ["DATA_VERSION_TTL_S"] = "0"
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlmodel import Session  # noqa: E402

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     max_per_page: int = 100
     api_rate_limit_per_minute: int = 600
     feed_max_age_s: int = 300
+    data_version_ttl_s: float = 1.0  # how long an edit may take to reach cached answers
     secure_cookies: bool = False  # set true behind HTTPS
     stale_after_days: int = 182
     out_of_date_after_days: int = 365

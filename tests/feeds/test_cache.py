@@ -4,8 +4,12 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import event, text
+from sqlmodel import Session
 
-from app.feeds.cache import FeedCache
+from app.core.config import get_settings
+from app.feeds import cache
+from app.feeds.cache import FeedCache, data_version
 
 
 def test_concurrent_misses_wait_for_one_build() -> None:
@@ -40,3 +44,25 @@ def test_a_failed_build_lets_the_next_request_build() -> None:
     with pytest.raises(RuntimeError):
         cache.get_or_build(("u", "v"), broken)
     assert cache.get_or_build(("u", "v"), lambda: (b"ok", "text/plain")).body == b"ok"
+
+
+def test_the_data_version_is_read_once_a_second_at_most(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_settings(), "data_version_ttl_s", 1.0)
+    reads: list[str] = []
+    listen = "before_cursor_execute"
+    keep = lambda *args: reads.append(args[2]) if "max(change_seq)" in args[2] else None  # noqa: E731
+    event.listen(session.get_bind(), listen, keep)
+    try:
+        first = data_version(session)
+        again = data_version(session)  # within the second: from memory
+        assert again == first and len(reads) == 1
+        session.execute(
+            text("UPDATE asset SET name = name || '.' WHERE id = (SELECT min(id) FROM asset)")
+        )
+        assert data_version(session) == first, "an edit shows within the second, not at once"
+        monkeypatch.setattr(cache._LAST_VERSION, "read_at", cache._LAST_VERSION.read_at - 1.5)
+        assert data_version(session) != first, "read again once the second has passed"
+    finally:
+        event.remove(session.get_bind(), listen, keep)
