@@ -12,6 +12,7 @@ from starlette.types import Scope
 
 from app.accounts.pages import router as accounts_router
 from app.assets.agenda_pages import router as agenda_pages_router
+from app.assets.answers import RememberedAnswersMiddleware
 from app.assets.api import router as assets_router
 from app.assets.detail_pages import router as detail_pages_router
 from app.assets.pages import router as search_pages_router
@@ -69,6 +70,7 @@ def create_app() -> FastAPI:
     configure_logging()
     install_error_handlers(app)
     # Outermost last: CORS wraps everything (429s too), then gzip, then ETag/304/rate limit.
+    app.add_middleware(RememberedAnswersMiddleware)  # innermost: its answers get ETags too
     app.add_middleware(FeedHTTPMiddleware)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)

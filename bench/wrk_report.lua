@@ -2,7 +2,7 @@
 -- With WAYMARK_VARY=1, each request searches around a different point of the West Midlands
 -- (so no two are alike and nothing comes from the response cache).
 local vary = os.getenv("WAYMARK_VARY") == "1"
-local counter = 0
+local counter = tonumber(os.getenv("WAYMARK_VARY_FROM") or "0")
 
 request = function()
   if not vary then

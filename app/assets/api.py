@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from app.assets.answers import GEOJSON, SEARCHES, answer_key, wants_geojson
 from app.assets.interests import list_interests
 from app.assets.present import asset_feature, asset_public
 from app.assets.schemas import AssetPage, AssetPublic, InterestPublic
@@ -16,11 +17,9 @@ from app.assets.search_params import SearchParams
 from app.assets.service import get_asset
 from app.core.db import get_session
 from app.core.time import local_now, next_occurrence
-from app.feeds.cache import FeedCache, data_version
+from app.feeds.cache import data_version
 
 router = APIRouter(prefix="/api/v1", tags=["assets"])
-GEOJSON = "application/geo+json"
-SEARCHES = FeedCache(max_entries=512)  # recent search answers, by URL and data version
 
 
 def _page_link(request: Request, page: int) -> str:
@@ -39,10 +38,6 @@ def page_links(request: Request, result: SearchResult) -> dict[str, str | None]:
     }
 
 
-def _wants_geojson(request: Request, fmt: str | None) -> bool:
-    return fmt == "geojson" or GEOJSON in request.headers.get("accept", "")
-
-
 @router.get(
     "/assets",
     response_model=AssetPage,
@@ -57,7 +52,7 @@ def list_assets(
         Literal["json", "geojson"] | None, Query(description="`geojson` for a FeatureCollection")
     ] = None,
 ) -> Any:
-    geojson = _wants_geojson(request, format)
+    geojson = wants_geojson(request.headers.get("accept", ""), format)
 
     def build() -> tuple[bytes, str]:
         result = search_assets(session, params=params)
@@ -78,10 +73,8 @@ def list_assets(
         )  # fmt: skip
         return page.model_dump_json().encode(), "application/json"
 
-    # The same search from many phones (a town's postcode) is answered from memory until the
-    # data changes or the minute turns ("starts in 20 min" and when=now move with the clock).
-    minute = local_now().strftime("%Y%m%d%H%M")
-    key = (f"{request.url}#{geojson}", f"{data_version(session)}@{minute}")
+    # Repeats are answered from memory (app.assets.answers), mostly before reaching here.
+    key = answer_key(str(request.url), geojson, data_version(session), local_now())
     answer = SEARCHES.get_or_build(key, build)
     return Response(answer.body, media_type=answer.media_type)
 

@@ -60,6 +60,11 @@ class FeedCache:
             with self._lock:
                 self._building.pop(key).set()
 
+    def get(self, key: tuple[str, str]) -> CachedFeed | None:
+        """The entry if it is there and fresh; nothing is built."""
+        with self._lock:
+            return self._fresh(key)
+
     def _fresh(self, key: tuple[str, str]) -> CachedFeed | None:
         hit = self._entries.get(key)
         if hit is None or time.monotonic() - hit.built_at >= get_settings().feed_max_age_s:
@@ -90,18 +95,26 @@ def data_version(session: Session) -> str:
     return _LAST_VERSION.get(session)
 
 
+def fresh_version() -> str | None:
+    """The version read within the last `data_version_ttl_s`, if any (no database)."""
+    return _LAST_VERSION.fresh()
+
+
 class _VersionMemo:
     def __init__(self) -> None:
         self.version = ""
         self.read_at = float("-inf")
         self.lock = Lock()
 
-    def get(self, session: Session) -> str:
+    def fresh(self) -> str | None:
         ttl = get_settings().data_version_ttl_s
-        now = time.monotonic()
         with self.lock:
-            if ttl > 0 and now - self.read_at < ttl:
-                return self.version
+            return self.version if ttl > 0 and time.monotonic() - self.read_at < ttl else None
+
+    def get(self, session: Session) -> str:
+        now = time.monotonic()
+        if (version := self.fresh()) is not None:
+            return version
         row = session.execute(
             text("SELECT coalesce(max(change_seq), 0), coalesce(max(id), 0) FROM asset")
         ).one()

@@ -1,0 +1,54 @@
+"""Answers to API searches kept in memory, and sent from there before any thread or session.
+
+The same search comes from many phones (a town's postcode, a partner's widget). The handler
+stores each answer under its URL and the data's version; this middleware answers a repeat
+from the event loop itself while the version read in the last second still stands: a sync
+handler costs a thread hop, a session and parameter validation, and under load its threads
+kept the event loop from the GIL (2 workers at 16 connections: p99 0.9 s)."""
+
+from datetime import datetime
+
+from starlette.datastructures import URL, Headers, QueryParams
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.core.time import local_now
+from app.feeds.cache import FeedCache, fresh_version
+
+GEOJSON = "application/geo+json"
+SEARCH_PATH = "/api/v1/assets"
+SEARCHES = FeedCache(max_entries=512)  # recent search answers, by URL and data version
+
+
+def wants_geojson(accept: str, fmt: str | None) -> bool:
+    return fmt == "geojson" or GEOJSON in accept
+
+
+def answer_key(url: str, geojson: bool, version: str, now: datetime) -> tuple[str, str]:
+    """Answers last until the data changes or the minute turns ("starts in 20 min" and
+    when=now move with the clock)."""
+    return f"{url}#{geojson}", f"{version}@{now.strftime('%Y%m%d%H%M')}"
+
+
+class RememberedAnswersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = None
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == SEARCH_PATH:
+            answer = _remembered(scope)
+        if answer is None:
+            await self.app(scope, receive, send)
+        else:
+            await answer(scope, receive, send)
+
+
+def _remembered(scope: Scope) -> Response | None:
+    version = fresh_version()
+    if version is None:
+        return None  # the handler reads the version (and remembers what it builds)
+    fmt = QueryParams(scope["query_string"]).get("format")
+    geojson = wants_geojson(Headers(scope=scope).get("accept", ""), fmt)
+    hit = SEARCHES.get(answer_key(str(URL(scope=scope)), geojson, version, local_now()))
+    return Response(hit.body, media_type=hit.media_type) if hit else None
