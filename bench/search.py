@@ -18,6 +18,7 @@ import psycopg
 from sqlalchemy import event, make_url, text
 
 from app.core.config import Settings
+from app.core.db import DB_OPTIONS
 
 QUERIES: dict[str, dict[str, Any]] = {
     "near B69 3DE 5 mi + kind=meeting": {"near": "B69 3DE", "radius": 5, "kind": ["meeting"]},
@@ -123,7 +124,7 @@ def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str
     EXPLAIN ANALYZE of the slowest of them."""
     raw = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     samples, slowest = [], [0.0] * len(statements)
-    with psycopg.connect(raw, options="-c jit=off -c plan_cache_mode=force_custom_plan") as conn:
+    with psycopg.connect(raw, options=DB_OPTIONS) as conn:
         for n in range(repeat + 1):
             started = time.perf_counter()
             for i, (statement, parameters) in enumerate(statements):

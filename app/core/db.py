@@ -9,6 +9,8 @@ from sqlmodel import Session
 import app.models  # noqa: F401 - every table mapped before the first session
 from app.core.config import get_settings
 
+DB_OPTIONS = "-c jit=off -c plan_cache_mode=force_custom_plan -c max_parallel_workers_per_gather=0"
+
 
 @lru_cache
 def get_engine() -> Engine:
@@ -18,12 +20,13 @@ def get_engine() -> Engine:
         pool_size=settings.db_pool_size,
         pool_pre_ping=True,
         # JIT costs more than it saves on our short KNN queries (DESIGN.md, Geography).
-        # (Turning parallel workers off was measured too: faster for a city-centre radius,
-        # slower for full text and combined filters; left on.) psycopg prepares a statement
-        # after five runs, and PostgreSQL may then switch to one generic plan for every
-        # parameter: a town's search went from 68 to 240 ms at a million entries. Each
-        # search's selectivity depends on its values, so every execution is planned.
-        connect_args={"options": "-c jit=off -c plan_cache_mode=force_custom_plan"},
+        # psycopg prepares a statement after five runs, and PostgreSQL may then switch to one
+        # generic plan for every parameter: a town's search went from 68 to 240 ms at a
+        # million entries. Each search's selectivity depends on its values, so every
+        # execution is planned. No parallel workers: starting one cost 8 ms of an 11 ms page
+        # (when=today at 100,000 entries: p50 32 -> 12 ms; at a million no shape slower), and
+        # under load requests already use every core.
+        connect_args={"options": DB_OPTIONS},
     )
 
 
