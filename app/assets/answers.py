@@ -10,8 +10,9 @@ from datetime import datetime
 
 from starlette.datastructures import URL, Headers, QueryParams
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
+from app.core.asgi import HTTPMiddleware
 from app.core.time import local_now
 from app.feeds.cache import FeedCache, fresh_version
 
@@ -30,13 +31,10 @@ def answer_key(url: str, geojson: bool, version: str, now: datetime) -> tuple[st
     return f"{url}#{geojson}", f"{version}@{now.strftime('%Y%m%d%H%M')}"
 
 
-class RememberedAnswersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+class RememberedAnswersMiddleware(HTTPMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         answer = None
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == SEARCH_PATH:
+        if scope["method"] == "GET" and scope["path"] == SEARCH_PATH:
             answer = _remembered(scope)
         if answer is None:
             await self.app(scope, receive, send)

@@ -4,8 +4,9 @@
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from app.core.asgi import HTTPMiddleware
 from app.core.config import get_settings
 
 FRAMEABLE = ("/embed",)
@@ -31,16 +32,8 @@ def content_security_policy(*, frameable: bool) -> str:
     )
 
 
-class SecurityHeadersMiddleware:
-    """Pure ASGI (Starlette's BaseHTTPMiddleware costs a task and two streams per request)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class SecurityHeadersMiddleware(HTTPMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
         frameable = path.startswith(FRAMEABLE) and not path.startswith("/embed.js")
 

@@ -5,20 +5,19 @@ from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
+
+from app.core.asgi import HTTPMiddleware
 
 MAX_QUERY_BYTES = 8 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 
 
-class InputGuardMiddleware:
-    """Pure ASGI: the request is refused before anything reads it."""
+class InputGuardMiddleware(HTTPMiddleware):
+    """The request is refused before anything reads it."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        refusal = _refusal(scope) if scope["type"] == "http" else None
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = _refusal(scope)
         if refusal is None:
             await self.app(scope, receive, send)
         else:

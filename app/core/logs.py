@@ -11,7 +11,9 @@ import uuid
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from app.core.asgi import HTTPMiddleware
 
 ACCESS = logging.getLogger("waymark.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -42,16 +44,10 @@ def configure_logging() -> None:
     logger.setLevel(logging.INFO)
 
 
-class RequestLogMiddleware:
-    """Pure ASGI: logs each request once it has been answered (or failed)."""
+class RequestLogMiddleware(HTTPMiddleware):
+    """Logs each request once it has been answered (or failed)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = Headers(scope=scope).get("x-request-id", "")
         request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
         started = time.perf_counter()

@@ -9,6 +9,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.asgi import HTTPMiddleware
 from app.core.config import get_settings
 from app.core.ratelimit import RateLimiter
 
@@ -19,21 +20,17 @@ def is_machine_path(path: str) -> bool:
     return path.startswith(MACHINE_PATHS)
 
 
-class FeedHTTPMiddleware:
-    """Pure ASGI: a machine path's 200 is held until complete, then sent with its ETag (or
-    as a 304 when the client has it); every other response passes straight through."""
+class FeedHTTPMiddleware(HTTPMiddleware):
+    """A machine path's 200 is held until complete, then sent with its ETag (or as a 304 when
+    the client has it); every other response passes straight through."""
 
     def __init__(self, app: ASGIApp, limiter: RateLimiter | None = None) -> None:
-        self.app = app
+        super().__init__(app)
         settings = get_settings()
         self.limiter = limiter or RateLimiter(limit=settings.api_rate_limit_per_minute, window_s=60)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or not is_machine_path(scope["path"])
-            or scope["method"] not in ("GET", "HEAD")
-        ):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not is_machine_path(scope["path"]) or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         client = scope["client"][0] if scope.get("client") else "unknown"

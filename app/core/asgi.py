@@ -1,0 +1,20 @@
+"""Pure ASGI middleware: Starlette's BaseHTTPMiddleware cost a task and two memory streams per
+request per layer, and under load those layers were most of a cached answer's time."""
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+class HTTPMiddleware:
+    """`handle` sees each HTTP request; lifespan and other messages pass straight through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
