@@ -25,17 +25,23 @@ def _any_of(ids: Sequence[int]) -> Any:
     return any_(bindparam("ids", list(ids), type_=ARRAY(Integer)))
 
 
+def _columns(model: Any) -> list[Any]:
+    return [c for c in model.__table__.columns if not (model is Asset and c.name in SKIPPED)]
+
+
+def _plain(names: list[str], values: Sequence[Any]) -> SimpleNamespace:
+    return SimpleNamespace(**dict(zip(names, values, strict=True)))
+
+
 def _rows(session: Session, model: Any, column: Any, ids: Sequence[int]) -> list[SimpleNamespace]:
     """Rows whose `column` is one of `ids`, as plain objects: one array parameter (an IN list
-    of 10,000 parameters cost more to send than the rows), without the columns no feed reads,
-    and the column names read once rather than per row."""
-    table = model.__table__
+    of 10,000 parameters cost more to send than the rows), through the session's connection
+    (not the ORM's execution), the column names read once rather than per row."""
     if not ids:
         return []
-    wanted = [c for c in table.columns if not (model is Asset and c.name in SKIPPED)]
-    result = session.execute(select(*wanted).where(column == _any_of(ids)))
+    result = session.connection().execute(select(*_columns(model)).where(column == _any_of(ids)))
     names = list(result.keys())
-    return [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in result]
+    return [_plain(names, row) for row in result]
 
 
 def light_schedules(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -49,36 +55,49 @@ def light_schedules(session: Session, ids: Sequence[int]) -> dict[int, list[Any]
 
 def light_interests(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
     """Entry id → its interests as plain rows."""
-    rows = session.execute(
-        select(col(AssetInterest.asset_id), *Interest.__table__.columns)  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        select(col(AssetInterest.asset_id), *_columns(Interest))
         .join(Interest, col(Interest.id) == col(AssetInterest.interest_id))
-        .where(
-            col(AssetInterest.asset_id) == any_(bindparam("ids", list(ids), type_=ARRAY(Integer)))
-        )
+        .where(col(AssetInterest.asset_id) == _any_of(ids))
         .order_by(col(Interest.id))
     )
     names = list(rows.keys())[1:]
     interests: dict[int, list[Any]] = defaultdict(list)
     for asset_id, *values in rows:
-        interests[asset_id].append(SimpleNamespace(**dict(zip(names, values, strict=True))))
+        interests[asset_id].append(_plain(names, values))
     return interests
+
+
+def _with_places(session: Session, ids: Sequence[int]) -> list[SimpleNamespace]:
+    """The entries with their venue and organisation, from one query (outer joins)."""
+    own, at, by = _columns(Asset), _columns(Venue), _columns(Organisation)
+    rows = session.connection().execute(
+        select(*own, *at, *by)
+        .outerjoin(Venue, col(Venue.id) == col(Asset.venue_id))
+        .outerjoin(Organisation, col(Organisation.id) == col(Asset.organisation_id))
+        .where(col(Asset.id) == _any_of(ids))
+    )
+    names = [[c.name for c in part] for part in (own, at, by)]
+    ends = (len(own), len(own) + len(at))
+    entries = []
+    for row in rows:
+        entry = _plain(names[0], row[: ends[0]])
+        entry.venue = _plain(names[1], row[ends[0] : ends[1]]) if entry.venue_id else None
+        entry.organisation = _plain(names[2], row[ends[1] :]) if entry.organisation_id else None
+        entries.append(entry)
+    return entries
 
 
 def load_light(session: Session, ids: Sequence[int]) -> dict[int, Any]:
     """id → a read-only entry with `venue`, `organisation`, `schedules` and `interests`."""
-    assets = _rows(session, Asset, col(Asset.id), ids)
-    venue_ids = sorted({a.venue_id for a in assets if a.venue_id})
-    org_ids = sorted({a.organisation_id for a in assets if a.organisation_id})
-    venues = {v.id: v for v in _rows(session, Venue, col(Venue.id), venue_ids)}
-    orgs = {o.id: o for o in _rows(session, Organisation, col(Organisation.id), org_ids)}
+    if not ids:
+        return {}
     schedules = light_schedules(session, ids)
     interests = light_interests(session, ids)
     light = {}
-    for a in assets:
+    for a in _with_places(session, ids):
         a.interests = interests.get(a.id, [])
         a.attendance = Attendance(a.attendance)
-        a.venue = venues.get(a.venue_id)
-        a.organisation = orgs.get(a.organisation_id)
         a.schedules = sorted(schedules[a.id], key=lambda s: s.id)
         light[a.id] = a
     return light
