@@ -5,7 +5,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import Session
 
 from app.assets import search
@@ -114,3 +114,17 @@ def test_counted_past_the_cap_with_a_lower_estimate_says_more_than(
     assert "More than 3 results" in page and not re.search(r"About \d", page)
     body = client.get("/api/v1/assets?kind=meeting&per_page=2").json()
     assert body["total"] == 4 and body["total_is_estimate"] is True
+
+
+def test_the_nearest_first_count_turns_sorting_off_for_itself_only(session: Session) -> None:
+    statements: list[str] = []
+    keep = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(session.get_bind(), "before_cursor_execute", keep)
+    try:
+        near = SearchParams.model_validate({"near": "B69 3DE", "radius": 10, "sort": "distance"})
+        assert search_assets(session, params=near).hits
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", keep)
+    switched = [s for s in statements if "enable_sort" in s]
+    assert switched == ["SET LOCAL enable_sort = off", "SET LOCAL enable_sort = on"]
+    assert session.execute(text("SHOW enable_sort")).scalar_one() == "on"
