@@ -10,9 +10,9 @@ from datetime import datetime
 
 from starlette.datastructures import URL, Headers, QueryParams
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Scope
 
-from app.core.asgi import HTTPMiddleware
+from app.core.asgi import AnswerEarlyMiddleware
 from app.core.time import local_now
 from app.feeds.cache import FeedCache, fresh_version
 
@@ -31,15 +31,11 @@ def answer_key(url: str, geojson: bool, version: str, now: datetime) -> tuple[st
     return f"{url}#{geojson}", f"{version}@{now.strftime('%Y%m%d%H%M')}"
 
 
-class RememberedAnswersMiddleware(HTTPMiddleware):
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        answer = None
+class RememberedAnswersMiddleware(AnswerEarlyMiddleware):
+    def early(self, scope: Scope) -> Response | None:
         if scope["method"] == "GET" and scope["path"] == SEARCH_PATH:
-            answer = _remembered(scope)
-        if answer is None:
-            await self.app(scope, receive, send)
-        else:
-            await answer(scope, receive, send)
+            return _remembered(scope)
+        return None
 
 
 def _remembered(scope: Scope) -> Response | None:

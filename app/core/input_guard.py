@@ -5,23 +5,19 @@ from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Scope
 
-from app.core.asgi import HTTPMiddleware
+from app.core.asgi import AnswerEarlyMiddleware
 
 MAX_QUERY_BYTES = 8 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 
 
-class InputGuardMiddleware(HTTPMiddleware):
+class InputGuardMiddleware(AnswerEarlyMiddleware):
     """The request is refused before anything reads it."""
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        refusal = _refusal(scope)
-        if refusal is None:
-            await self.app(scope, receive, send)
-        else:
-            await refusal(scope, receive, send)
+    def early(self, scope: Scope) -> Response | None:
+        return _refusal(scope)
 
 
 def _refusal(scope: Scope) -> Response | None:
