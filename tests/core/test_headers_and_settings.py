@@ -2,7 +2,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from app.core.config import Settings
+from app.core.config import PROJECT_ROOT, Settings
 
 
 @pytest.mark.parametrize("path", ["/", "/search?near=DY4", "/api/v1/places", "/towns/tipton"])
@@ -35,3 +35,9 @@ def test_pages_have_no_inline_scripts_or_styles(client: TestClient) -> None:
     for path in ("/", "/search?near=B69+3DE", "/towns/oldbury", "/whats-on", "/suggest", "/about"):
         html = client.get(path).text
         assert "<script>" not in html and " style=" not in html and "onclick" not in html, path
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name.upper() for name in Settings.model_fields if f"`{name.upper()}`" not in readme]
+    assert missing == [], f"add these to README.md's configuration table: {missing}"
