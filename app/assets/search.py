@@ -1,6 +1,7 @@
 """The one search: site, API, feeds and print all call `search_assets`."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -263,35 +264,47 @@ def _page_and_count(
     session: Session, query: _Query, offset: int, per_page: int
 ) -> tuple[list[tuple[Any, ...]], int] | None:
     """The page and the capped count from one walk of the matches: the first 501 in the
-    page's order, numbered, and counted by a window over them (the page and the count each
-    walked the matches, probing schedules or venues per entry). None for nearest-first pages
-    (see _page), for pages past the first 501, and for an empty page after the first."""
-    if query.knn or offset + per_page > EXACT_COUNT_UP_TO:
+    page's order, counted by a window over them, the page cut from them (the page and the
+    count each walked the matches, probing schedules or venues per entry). Nearest first,
+    the 501 come from the KNN index and the page is cut in (distance, id) order (see _page).
+    None for pages past the first 501, and for an empty page after the first."""
+    margin = TIE_MARGIN if query.knn else 0
+    if offset + per_page + margin > EXACT_COUNT_UP_TO:
         return None
-    numbered = query.stmt.add_columns(func.row_number().over(order_by=query.order).label("n"))
-    first = numbered.limit(EXACT_COUNT_UP_TO + 1).subquery()
-    columns = [c for c in first.c if c.name != "n"]
-    rows = session.execute(
-        select(*columns, func.count().over()).order_by(first.c.n).offset(offset).limit(per_page)
-    ).all()
+    if query.knn:
+        first = query.stmt.limit(EXACT_COUNT_UP_TO + 1).subquery()
+        columns, order = [first.c.id, first.c.distance_m], [first.c.distance_m, first.c.id]
+    else:
+        numbered = query.stmt.add_columns(func.row_number().over(order_by=query.order).label("n"))
+        first = numbered.limit(EXACT_COUNT_UP_TO + 1).subquery()
+        columns, order = [c for c in first.c if c.name != "n"], [first.c.n]
+    page = select(*columns, func.count().over()).order_by(*order).offset(offset).limit(per_page)
+    with _nearest_first(session, query.knn):
+        rows = session.execute(page).all()
     if not rows:
         return ([], 0) if offset == 0 else None
     return [tuple(r[:-1]) for r in rows], int(rows[0][-1])
 
 
 def _capped_count(session: Session, query: _Query) -> int:
-    """How many matches there are, counted up to EXACT_COUNT_UP_TO + 1.
-
-    Nearest first, the count walks the KNN index and stops at the cap; but the planner
-    underestimates how many entries pass a schedule test (15% where 92% did, for when=today)
-    and, expecting fewer than the cap, sorted every entry of the area instead (30 ms against
-    4 ms at a million). Sorting is turned off for that one statement."""
+    """How many matches there are, counted up to EXACT_COUNT_UP_TO + 1."""
     capped = query.counted.limit(EXACT_COUNT_UP_TO + 1).subquery()
-    if not query.count_order:
+    with _nearest_first(session, bool(query.count_order)):
         return session.scalar(select(func.count()).select_from(capped)) or 0
+
+
+@contextmanager
+def _nearest_first(session: Session, walks_nearest: bool) -> Iterator[None]:
+    """Walking the first 501 nearest first uses the KNN index and stops there; but the planner
+    underestimates how many entries pass a schedule test (15% where 92% did, for when=today)
+    and, expecting fewer than 501, sorted every entry of the area instead (30 ms against 4 ms
+    at a million). For such a walk sorting is turned off, for that one statement."""
+    if not walks_nearest:
+        yield
+        return
     session.execute(text("SET LOCAL enable_sort = off"))
     try:
-        return session.scalar(select(func.count()).select_from(capped)) or 0
+        yield
     finally:
         session.execute(text("SET LOCAL enable_sort = on"))
 
