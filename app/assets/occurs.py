@@ -9,6 +9,7 @@ the two agree on generated schedules and times, across clock changes and month e
 
 import calendar
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -33,8 +34,10 @@ from app.core.time import DEFAULT_DURATION, EVERY_N_WEEKS_EPOCH, Frequency
 WEEK = 7
 
 
+@lru_cache(maxsize=32)
 def occurs_on(day: date) -> ColumnElement[bool]:
-    """The schedule has an occurrence starting on `day`."""
+    """The schedule has an occurrence starting on `day`. Built once a day and reused (SQL
+    expressions are immutable): building it was a tenth of a when=today search's time."""
     weekday = day.weekday()
     on_weekday = literal(weekday) == any_(col(Schedule.weekdays))
     last = calendar.monthrange(day.year, day.month)[1]
