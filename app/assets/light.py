@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 from app.assets.models import Asset, AssetInterest, Attendance, Interest, Schedule
 from app.core.time import Frequency
 from app.organisations.models import Organisation
+from app.places.models import Place
 from app.venues.models import Venue
 
 SKIPPED = {"search_vector", "grid", "location", "private_contact", "source_snapshot"}
@@ -69,23 +70,34 @@ def light_interests(session: Session, ids: Sequence[int]) -> dict[int, list[Any]
 
 
 def _with_places(session: Session, ids: Sequence[int]) -> list[SimpleNamespace]:
-    """The entries with their venue and organisation, from one query (outer joins)."""
+    """The entries with their venue (and its town's slug and name: `town`) and organisation,
+    from one query (outer joins)."""
     own, at, by = _columns(Asset), _columns(Venue), _columns(Organisation)
     rows = session.connection().execute(
-        select(*own, *at, *by)
+        select(*own, *at, *by, col(Place.slug), col(Place.name))
         .outerjoin(Venue, col(Venue.id) == col(Asset.venue_id))
+        .outerjoin(Place, col(Place.id) == col(Venue.town_id))
         .outerjoin(Organisation, col(Organisation.id) == col(Asset.organisation_id))
         .where(col(Asset.id) == _any_of(ids))
     )
     names = [[c.name for c in part] for part in (own, at, by)]
-    ends = (len(own), len(own) + len(at))
+    ends = (len(own), len(own) + len(at), len(own) + len(at) + len(by))
     entries = []
     for row in rows:
         entry = _plain(names[0], row[: ends[0]])
         entry.venue = _plain(names[1], row[ends[0] : ends[1]]) if entry.venue_id else None
-        entry.organisation = _plain(names[2], row[ends[1] :]) if entry.organisation_id else None
+        if entry.venue is not None:
+            entry.venue.town = (row[ends[2]], row[ends[2] + 1]) if entry.venue.town_id else None
+        entry.organisation = (
+            _plain(names[2], row[ends[1] : ends[2]]) if entry.organisation_id else None
+        )
         entries.append(entry)
     return entries
+
+
+def towns_of(entries: Sequence[Any]) -> dict[int, tuple[str, str]]:
+    """Town id → (slug, name) of these read-only entries' venues (no query: they carry it)."""
+    return {v.town_id: v.town for e in entries if (v := e.venue) is not None and v.town_id}
 
 
 def load_light(session: Session, ids: Sequence[int]) -> dict[int, Any]:

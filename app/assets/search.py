@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select, text
 from sqlmodel import Session, col
 
 from app.assets.filters import filter_conditions, resolve_town
-from app.assets.light import light_schedules, load_light
+from app.assets.light import light_schedules, load_light, towns_of
 from app.assets.models import Asset, AssetKind, AssetStatus
 from app.assets.search_params import SearchParams, Sort
 from app.core.config import get_settings
@@ -215,7 +215,7 @@ def search_assets(
     # filter are at least as many, so they could not be counted exactly either.
     if facets and result.total_exact:
         result.kind_counts = _kind_counts(session, params, now, statuses, around, around_miles)
-    result.towns = town_names(session, result.hits)
+    result.towns = towns_of([h.asset for h in result.hits])
     return result
 
 
