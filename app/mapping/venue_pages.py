@@ -17,7 +17,7 @@ from app.core.templating import templates
 from app.mapping.placement import Placement, where_it_could_go
 from app.places.models import PlaceKind
 from app.places.service import get_place, list_places
-from app.printing.pdf import render_pdf
+from app.printing.pdf import pdf_response
 from app.venues.hosting import HostingFilters, find_hosting_venues, set_hosting
 from app.venues.models import ACCESS_LABELS, SLOT_CODES, CostBand, Venue, VenueHosting
 
@@ -152,7 +152,5 @@ def brief(slug: str, session: SessionDep, me: Mapper) -> str:
 
 
 @router.get("/mapper/gaps/{slug}/brief.pdf")
-def brief_pdf(slug: str, session: SessionDep, me: Mapper) -> Response:
-    return Response(
-        render_pdf(brief_html(session, slug, screen=False)), media_type="application/pdf"
-    )
+async def brief_pdf(slug: str, session: SessionDep, me: Mapper) -> Response:
+    return await pdf_response(lambda: brief_html(session, slug, screen=False))

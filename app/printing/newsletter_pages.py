@@ -4,6 +4,7 @@ earlier editions by number."""
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -14,7 +15,7 @@ from app.core.time import local_now
 from app.printing.listing import qr_data_uri
 from app.printing.models import NewsletterEdition
 from app.printing.newsletter import as_text, draft, get_edition, latest_edition
-from app.printing.pdf import render_pdf
+from app.printing.pdf import pdf_response
 
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -49,20 +50,18 @@ def render_newsletter(
     )
 
 
-def _pdf(session: Session, number: int | None) -> Response:
-    content, is_draft = _content(session, number)
-    html = render_newsletter(session, content, screen=False, is_draft=is_draft, prefix="")
+async def _pdf(session: Session, number: int | None) -> Response:
+    content, is_draft = await run_in_threadpool(_content, session, number)
     name = f"waymark-newsletter-{content.get('number', 'draft')}.pdf"
-    return Response(
-        render_pdf(html),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    return await pdf_response(
+        lambda: render_newsletter(session, content, screen=False, is_draft=is_draft, prefix=""),
+        filename=name,
     )
 
 
 @router.get("/newsletter.pdf")
-def newsletter_pdf(session: SessionDep) -> Response:
-    return _pdf(session, None)
+async def newsletter_pdf(session: SessionDep) -> Response:
+    return await _pdf(session, None)
 
 
 @router.get("/newsletter.txt", response_class=PlainTextResponse)
@@ -77,8 +76,8 @@ def newsletter(session: SessionDep) -> str:
 
 
 @router.get("/newsletter/{number}.pdf")
-def edition_pdf(number: int, session: SessionDep) -> Response:
-    return _pdf(session, number)
+async def edition_pdf(number: int, session: SessionDep) -> Response:
+    return await _pdf(session, number)
 
 
 @router.get("/newsletter/{number}.txt", response_class=PlainTextResponse)

@@ -12,7 +12,7 @@ from app.core.errors import InvalidInputError
 from app.core.time import local_now
 from app.places.service import get_place
 from app.printing.listing import PrintListing, build_listing
-from app.printing.pdf import render_pdf
+from app.printing.pdf import pdf_response
 from app.printing.render import listing_document
 
 router = APIRouter(include_in_schema=False)
@@ -39,11 +39,8 @@ def town_print(slug: str, request: Request, session: SessionDep) -> HTMLResponse
 
 
 @router.get("/towns/{slug}.pdf")
-def town_pdf(slug: str, request: Request, session: SessionDep) -> Response:
-    listing = listing_for(session, request, slug)
-    pdf = render_pdf(listing_document(listing))
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="waymark-{slug}.pdf"'},
+async def town_pdf(slug: str, request: Request, session: SessionDep) -> Response:
+    return await pdf_response(
+        lambda: listing_document(listing_for(session, request, slug)),
+        filename=f"waymark-{slug}.pdf",
     )

@@ -2,7 +2,10 @@
 
 import io
 import re
+import threading
+from typing import Any
 
+import anyio.to_thread
 import pytest
 import zxingcpp
 from fastapi.testclient import TestClient
@@ -12,6 +15,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app.core.config import get_settings
+from app.printing import pdf
 
 
 def pdf_text(content: bytes) -> tuple[PdfReader, list[str]]:
@@ -118,3 +122,35 @@ def test_pdf_fetcher_refuses_anything_outside_the_static_files(url: str) -> None
 
     with pytest.raises(ValueError, match=r"refusing|disallowed"):
         StaticOnlyFetcher().fetch(url)
+
+
+def test_a_pdf_being_laid_out_holds_no_handler_thread(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def slow_layout(html: str) -> bytes:
+        started.set()
+        assert release.wait(10)
+        return b"%PDF-1.7 laid out"
+
+    def handler_threads(n: int) -> None:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = n
+
+    monkeypatch.setattr(pdf, "render_pdf", slow_layout)
+    assert client.portal is not None
+    client.portal.call(handler_threads, 1)
+    answers: dict[str, Any] = {}
+    try:
+        asking = threading.Thread(
+            target=lambda: answers.update(pdf=client.get("/towns/oldbury.pdf"))
+        )
+        asking.start()
+        assert started.wait(10), "the layout started"
+        assert client.get("/api/v1/interests").status_code == 200, "the one handler thread is free"
+        release.set()
+        asking.join(10)
+    finally:
+        release.set()
+        client.portal.call(handler_threads, get_settings().sync_threads)
+    assert answers["pdf"].status_code == 200 and answers["pdf"].content.startswith(b"%PDF")
