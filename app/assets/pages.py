@@ -19,8 +19,7 @@ from app.core.labels import AUDIENCE_LABELS, WHEN_LABELS
 from app.core.templating import templates
 from app.geocoding.service import locate
 from app.mapping.demand import record_empty_search
-from app.places.models import PlaceKind
-from app.places.service import list_places, nearest_towns
+from app.places.service import nearest_towns, town_choices
 
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -33,7 +32,7 @@ def form_context(session: Session, request: Request, form: SearchForm) -> dict[s
     return {
         "form": request.query_params,
         "errors": form.errors,
-        "towns": [p for p, _ in list_places(session, kind=PlaceKind.town)],
+        "towns": town_choices(session),
         "interest_groups": interests_by_five_ways(session),
         "meeting_types": [(c, f"{types[c]} ({c})") for c in FORM_TYPE_CODES if c in types],
         "kind_counts": None,
