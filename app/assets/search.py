@@ -1,17 +1,18 @@
 """The one search: site, API, feeds and print all call `search_assets`."""
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from app.assets import paging
 from app.assets.filters import filter_conditions, resolve_town
 from app.assets.light import light_schedules, load_light, towns_of
 from app.assets.models import Asset, AssetKind, AssetStatus
+from app.assets.paging import SearchQuery, capped_count, page_counted
 from app.assets.search_params import SearchParams, Sort
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
@@ -24,14 +25,6 @@ from app.places.models import Place
 # sort=next is ordered by computed occurrences, over at most this many matches.
 MAX_COMPUTED_ROWS = 5000
 COMPUTED_CHUNK = 250
-# Totals are counted exactly up to here; past it, a page says "about N" (the planner's
-# estimate): counting 100,000 matches to print one number would cost more than the page.
-EXACT_COUNT_UP_TO = 500
-# Above this many expected matches the planner's estimate is taken without counting: only an
-# estimate four times the truth would hide a countable total. Near searches, the commonest,
-# are estimated within a few per cent (4,016 expected and counted around B69); the
-# estimates that go wrong are low ones (a schedule test: 162 for 3,030), and those are counted.
-TRUST_ESTIMATE_ABOVE = 4 * EXACT_COUNT_UP_TO
 PUBLISHED = (AssetStatus.published,)
 
 
@@ -52,34 +45,18 @@ class SearchResult:
     town: Place | None = None
     towns: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (slug, name)
     kind_counts: dict[AssetKind, int] = field(default_factory=dict)
-    total_exact: bool = True  # False: `total` is an estimate above EXACT_COUNT_UP_TO
+    total_exact: bool = True  # False: an estimate past the exact-count cap (app.assets.paging)
 
     @property
     def more_than(self) -> int | None:
         """The cap, when all that is known is that the matches are more than it (counted to
         the cap, and the planner expected fewer): "More than 500 results"."""
-        counted_past_cap = not self.total_exact and self.total <= EXACT_COUNT_UP_TO + 1
-        return EXACT_COUNT_UP_TO if counted_past_cap else None
+        cap = paging.EXACT_COUNT_UP_TO
+        return cap if not self.total_exact and self.total <= cap + 1 else None
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.params.per_page))
-
-
-@dataclass
-class _Query:
-    stmt: Select[Any]
-    computed: bool  # ordered by computed occurrences (sort=next)
-    # How the capped count walks the matches: nearest first for a place (a KNN index scan
-    # that stops at the cap), in no order otherwise.
-    count_order: list[Any] = field(default_factory=list)
-    knn: bool = False  # nearest first from the index; ties put in id order afterwards
-    order: list[Any] = field(default_factory=list)  # the page's order
-
-    @property
-    def counted(self) -> Select[Any]:
-        """The matches in the order the capped count walks them."""
-        return self.stmt.order_by(None).order_by(*self.count_order)
 
 
 def _build(
@@ -90,7 +67,7 @@ def _build(
     statuses: tuple[AssetStatus, ...],
     around: Place | None,
     around_miles: float,
-) -> _Query:
+) -> SearchQuery:
     sort = params.sort or (Sort.distance if params.near or around else Sort.name)
     if sort == Sort.distance and not (params.near or around):
         raise InvalidInputError("sort=distance needs a place to measure from (near)", field="sort")
@@ -119,7 +96,7 @@ def _build(
         nearest = col(Asset.grid).op("<->")(origin)
         count_order = [nearest]
         if sort == Sort.distance:
-            order = [nearest]  # a second key would stop the KNN index scan: see _page
+            order = [nearest]  # a second key would stop the KNN scan: see paging.page
     elif around is not None:
         # Just outside a town: not in it, but within `around_miles` of its boundary.
         boundary = (
@@ -136,7 +113,7 @@ def _build(
             order = [distance, col(Asset.id)]
     computed = sort == Sort.next
     knn = bool(params.near) and sort == Sort.distance
-    return _Query(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn,
+    return SearchQuery(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn,
                   order=order)  # fmt: skip
 
 
@@ -150,7 +127,7 @@ class _Timed:
 
 
 def _computed(
-    session: Session, query: _Query, now: datetime
+    session: Session, query: SearchQuery, now: datetime
 ) -> tuple[list[_Timed], bool]:  # fmt: skip
     """sort=next: every match (up to MAX_COMPUTED_ROWS, in the query's order) with its next
     occurrence, reading only schedules, a chunk at a time; sorted soonest first. Returns them
@@ -204,7 +181,7 @@ def search_assets(
         chosen = timed[offset : offset + params.per_page] if paginate else timed
         result.hits = _load(session, [t.row for t in chosen], now, upcoming)
     elif paginate:
-        rows, (result.total, result.total_exact) = _page_counted(
+        rows, (result.total, result.total_exact) = page_counted(
             session, query, offset, params.per_page
         )
         result.hits = _load(session, rows, now, upcoming)
@@ -217,96 +194,6 @@ def search_assets(
         result.kind_counts = _kind_counts(session, params, now, statuses, around, around_miles)
     result.towns = towns_of([h.asset for h in result.hits])
     return result
-
-
-TIE_MARGIN = 50
-
-
-def _page(query: _Query, offset: int, per_page: int) -> Select[Any]:
-    """One page. Nearest-first pages come from the KNN index scan, which allows no second
-    sort key; entries at the same venue are equally far, so the scan reads a margin past the
-    page and the page is cut from those rows in (distance, id) order: stable across pages."""
-    if not query.knn:
-        return query.stmt.limit(per_page).offset(offset)
-    near = query.stmt.limit(offset + per_page + TIE_MARGIN).subquery()
-    return (
-        select(near.c.id, near.c.distance_m)
-        .order_by(near.c.distance_m, near.c.id)
-        .offset(offset)
-        .limit(per_page)
-    )
-
-
-def _page_counted(
-    session: Session, query: _Query, offset: int, per_page: int
-) -> tuple[Sequence[Any], tuple[int, bool]]:
-    """One page and (total, exact): exact up to EXACT_COUNT_UP_TO, else the planner's estimate.
-    When the planner expects far more matches than that, only the page is read: the capped
-    count of a common word walked 37,000 entries to find 501 (70 ms at a million entries),
-    the page 1,500."""
-    rows: Sequence[Any]
-    estimate = estimated_rows(session, query.counted)
-    if estimate > TRUST_ESTIMATE_ABOVE:
-        rows = session.execute(_page(query, offset, per_page)).all()
-        return rows, (max(estimate, offset + len(rows)), False)
-    both = _page_and_count(session, query, offset, per_page)
-    if both is None:
-        rows = session.execute(_page(query, offset, per_page)).all()
-        counted = _capped_count(session, query)
-    else:
-        rows, counted = both
-    if counted <= EXACT_COUNT_UP_TO:
-        return rows, (counted, True)
-    return rows, (max(counted, estimate), False)
-
-
-def _page_and_count(
-    session: Session, query: _Query, offset: int, per_page: int
-) -> tuple[list[tuple[Any, ...]], int] | None:
-    """The page and the capped count from one walk of the matches: the first 501 in the
-    page's order, counted by a window over them, the page cut from them (the page and the
-    count each walked the matches, probing schedules or venues per entry). Nearest first,
-    the 501 come from the KNN index and the page is cut in (distance, id) order (see _page).
-    None for pages past the first 501, and for an empty page after the first."""
-    margin = TIE_MARGIN if query.knn else 0
-    if offset + per_page + margin > EXACT_COUNT_UP_TO:
-        return None
-    if query.knn:
-        first = query.stmt.limit(EXACT_COUNT_UP_TO + 1).subquery()
-        columns, order = [first.c.id, first.c.distance_m], [first.c.distance_m, first.c.id]
-    else:
-        numbered = query.stmt.add_columns(func.row_number().over(order_by=query.order).label("n"))
-        first = numbered.limit(EXACT_COUNT_UP_TO + 1).subquery()
-        columns, order = [c for c in first.c if c.name != "n"], [first.c.n]
-    page = select(*columns, func.count().over()).order_by(*order).offset(offset).limit(per_page)
-    with _nearest_first(session, query.knn):
-        rows = session.execute(page).all()
-    if not rows:
-        return ([], 0) if offset == 0 else None
-    return [tuple(r[:-1]) for r in rows], int(rows[0][-1])
-
-
-def _capped_count(session: Session, query: _Query) -> int:
-    """How many matches there are, counted up to EXACT_COUNT_UP_TO + 1."""
-    capped = query.counted.limit(EXACT_COUNT_UP_TO + 1).subquery()
-    with _nearest_first(session, bool(query.count_order)):
-        return session.scalar(select(func.count()).select_from(capped)) or 0
-
-
-@contextmanager
-def _nearest_first(session: Session, walks_nearest: bool) -> Iterator[None]:
-    """Walking the first 501 nearest first uses the KNN index and stops there; but the planner
-    underestimates how many entries pass a schedule test (15% where 92% did, for when=today)
-    and, expecting fewer than 501, sorted every entry of the area instead (30 ms against 4 ms
-    at a million). For such a walk sorting is turned off, for that one statement."""
-    if not walks_nearest:
-        yield
-        return
-    session.execute(text("SET LOCAL enable_sort = off"))
-    try:
-        yield
-    finally:
-        session.execute(text("SET LOCAL enable_sort = on"))
 
 
 def _kind_counts(
@@ -324,7 +211,7 @@ def _kind_counts(
     scratch = SearchResult(hits=[], total=0, params=unkinded, now=now)
     query = _build(session, unkinded, now, scratch, statuses, around, around_miles)
     # Without a kind filter these are the caller's matches, counted exactly.
-    if params.kind and _capped_count(session, query) > EXACT_COUNT_UP_TO:
+    if params.kind and capped_count(session, query) > paging.EXACT_COUNT_UP_TO:
         return {}
     ids = query.stmt.order_by(None).with_only_columns(col(Asset.id)).subquery()
     rows = session.execute(

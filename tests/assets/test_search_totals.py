@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, text
 from sqlmodel import Session
 
-from app.assets import search
+from app.assets import paging
 from app.assets.api import SEARCHES
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
@@ -31,7 +31,7 @@ def test_past_the_cap_the_total_is_an_estimate(
 ) -> None:
     exact = search_assets(session, params=SearchParams.model_validate(shape))
     assert exact.total_exact
-    monkeypatch.setattr(search, "EXACT_COUNT_UP_TO", 2)
+    monkeypatch.setattr(paging, "EXACT_COUNT_UP_TO", 2)
     capped = search_assets(session, params=SearchParams.model_validate(shape))
     if exact.total <= 2:
         assert capped.total == exact.total and capped.total_exact
@@ -45,7 +45,7 @@ def test_the_api_and_the_page_say_when_a_total_is_an_estimate(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert client.get("/api/v1/assets").json()["total_is_estimate"] is False
-    monkeypatch.setattr(search, "EXACT_COUNT_UP_TO", 5)
+    monkeypatch.setattr(paging, "EXACT_COUNT_UP_TO", 5)
     SEARCHES.clear()  # the same URL and data: otherwise answered from memory
     body = client.get("/api/v1/assets").json()
     assert body["total_is_estimate"] is True and body["total"] > 5
@@ -57,12 +57,12 @@ def test_the_api_and_the_page_say_when_a_total_is_an_estimate(
 def test_one_walk_for_page_and_count_gives_what_two_queries_give(
     session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, object], cap: int
 ) -> None:
-    monkeypatch.setattr(search, "EXACT_COUNT_UP_TO", cap)
+    monkeypatch.setattr(paging, "EXACT_COUNT_UP_TO", cap)
     for page in (1, 2, 9):
         params = SearchParams.model_validate({**shape, "per_page": 10, "page": page})
         one = search_assets(session, params=params)
         with monkeypatch.context() as two_queries:
-            two_queries.setattr(search, "_page_and_count", lambda *args: None)
+            two_queries.setattr(paging, "_page_and_count", lambda *args: None)
             two = search_assets(session, params=params)
         assert [h.asset.id for h in one.hits] == [h.asset.id for h in two.hits], (shape, page)
         assert [h.distance_miles for h in one.hits] == [h.distance_miles for h in two.hits]
@@ -78,7 +78,7 @@ def test_kinds_are_counted_only_when_the_total_is_exact(
 ) -> None:
     exact = search_assets(session, params=SearchParams(), facets=True)
     assert exact.total_exact and sum(exact.kind_counts.values()) == exact.total
-    monkeypatch.setattr(search, "EXACT_COUNT_UP_TO", 5)
+    monkeypatch.setattr(paging, "EXACT_COUNT_UP_TO", 5)
     capped = search_assets(session, params=SearchParams(), facets=True)
     assert not capped.total_exact and capped.kind_counts == {}
     one_kind = SearchParams.model_validate({"kind": ["meeting"]})
@@ -90,7 +90,7 @@ def test_when_the_planner_expects_many_more_matches_only_the_page_is_read(
     session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, object]
 ) -> None:
     exact = search_assets(session, params=SearchParams.model_validate(shape))
-    monkeypatch.setattr(search, "TRUST_ESTIMATE_ABOVE", 0)
+    monkeypatch.setattr(paging, "TRUST_ESTIMATE_ABOVE", 0)
     statements: list[str] = []
     listen = "before_cursor_execute"
     keep = lambda *args: statements.append(args[2])  # noqa: E731
@@ -108,8 +108,8 @@ def test_when_the_planner_expects_many_more_matches_only_the_page_is_read(
 def test_counted_past_the_cap_with_a_lower_estimate_says_more_than(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "EXACT_COUNT_UP_TO", 3)
-    monkeypatch.setattr(search, "estimated_rows", lambda *args: 1)  # the planner expects 1
+    monkeypatch.setattr(paging, "EXACT_COUNT_UP_TO", 3)
+    monkeypatch.setattr(paging, "estimated_rows", lambda *args: 1)  # the planner expects 1
     page = client.get("/search?kind=meeting").text
     assert "More than 3 results" in page and not re.search(r"About \d", page)
     body = client.get("/api/v1/assets?kind=meeting&per_page=2").json()
