@@ -16,6 +16,7 @@ from app.assets.answers import RememberedAnswersMiddleware
 from app.assets.api import router as assets_router
 from app.assets.detail_pages import router as detail_pages_router
 from app.assets.pages import router as search_pages_router
+from app.core import heap
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.errors import install_error_handlers
 from app.core.headers import SecurityHeadersMiddleware
@@ -57,6 +58,7 @@ class CachedStaticFiles(StaticFiles):
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().sync_threads
+    heap.settle()
     yield
 
 

@@ -150,10 +150,13 @@ def run(n: int, repeat: int) -> dict[str, Any]:
 
     from app.assets.search import search_assets
     from app.assets.search_params import SearchParams
+    from app.core import heap
     from app.core.db import get_engine
 
     results: dict[str, Any] = {"n": n, "repeat": repeat, "queries": {}}
     with Session(get_engine()) as session:
+        search_assets(session, params=SearchParams())  # start-up done, as a server's is
+        heap.settle()  # what app.main's lifespan does when a worker starts
         for label, params in QUERIES.items():
             search = SearchParams.model_validate(params)
             search_assets(session, params=search)  # warm the connection and caches

@@ -1,4 +1,7 @@
-"""The application's start-up: sync handlers get the configured number of threads."""
+"""The application's start-up: sync handlers get the configured number of threads, and what
+start-up built is frozen out of the garbage collector's full passes."""
+
+import gc
 
 import anyio.to_thread
 from fastapi.testclient import TestClient
@@ -14,4 +17,5 @@ def test_handlers_run_on_the_configured_threads() -> None:
     with TestClient(create_app()) as client:  # runs the lifespan
         assert client.portal is not None
         assert client.portal.call(tokens) == get_settings().sync_threads
+        assert gc.get_freeze_count() > 10_000
         assert client.get("/healthz").status_code == 200
