@@ -1,9 +1,10 @@
 """An in-process cache for whole feeds, keyed by URL and the data's version.
 
 A big feed costs seconds to build (10,000 meetings) and is asked for far more often than the
-data changes. The version (latest change number and highest id of assets) comes from the
-request's own session, so a change is seen at once; the age limit bounds anything the version
-does not cover (places, interests, "next date" notes)."""
+data changes. The version (latest change number and highest id of assets) is read from the
+database at most once a second per process (`data_version_ttl_s`), so a change is seen within
+that second; the age limit bounds anything the version does not cover (places, interests,
+"next date" notes)."""
 
 import time
 from collections import OrderedDict
