@@ -87,6 +87,12 @@ def _last_night(now: datetime) -> ColumnElement[bool]:
     return and_(occurs_on(now.date() - timedelta(days=1)), next_day, ends > clock)
 
 
+def _today_not_over(now: datetime) -> ColumnElement[bool]:
+    """Starts today and has not ended by `now` (it may not have started yet)."""
+    clock, ends, next_day = _clock(now)
+    return and_(occurs_on(now.date()), or_(next_day, ends > clock))
+
+
 def on_now(now: datetime) -> Any:
     """An occurrence is on at `now`: started today and not ended, or last night's still on."""
     clock, ends, next_day = _clock(now)
@@ -96,18 +102,15 @@ def on_now(now: datetime) -> Any:
 
 def on_today(now: datetime) -> Any:
     """An occurrence starting today (or last night) has not ended by `now`."""
-    clock, ends, next_day = _clock(now)
-    not_over = or_(next_day, ends > clock)
-    return _has_occurrence(and_(occurs_on(now.date()), not_over), _last_night(now))
+    return _has_occurrence(_today_not_over(now), _last_night(now))
 
 
 def on_within_week(now: datetime) -> Any:
     """An occurrence not ended by `now` starts before the same time a week on."""
-    clock, ends, next_day = _clock(now)
-    today = now.date()
+    clock, today = _clock(now)[0], now.date()
     return _has_occurrence(
         _last_night(now),
-        and_(occurs_on(today), or_(next_day, ends > clock)),
+        _today_not_over(now),
         *(occurs_on(today + timedelta(days=n)) for n in range(1, WEEK)),
         and_(occurs_on(today + timedelta(days=WEEK)), col(Schedule.start_time) < clock),
     )

@@ -68,9 +68,8 @@ async def _with_etag(scope: Scope, start: Message, body: bytes, send: Send) -> N
     headers["etag"] = etag
     headers.setdefault("cache-control", f"public, max-age={get_settings().feed_max_age_s}")
     if _not_modified(Headers(scope=scope), etag, headers.get("last-modified")):
-        del headers["content-length"]
-        if "content-type" in headers:
-            del headers["content-type"]
+        del headers["content-length"]  # (deleting an absent header is a no-op)
+        del headers["content-type"]
         await send({**start, "status": 304})
         await send({"type": "http.response.body", "body": b""})
         return
