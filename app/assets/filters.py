@@ -14,7 +14,6 @@ from app.core.errors import InvalidInputError, NotFoundError
 from app.core.time import BAND_BOUNDS, DAY_CODES, TimeBand
 from app.places.models import Place, PlaceKind
 from app.places.service import get_place
-from app.venues.models import Venue
 
 # Groups for young people are for these ages (the demo data and the public text say so).
 YOUNG_PEOPLE_AGES = (16, 25)
@@ -110,10 +109,8 @@ def filter_conditions(p: SearchParams, now: datetime, *, place: Place | None = N
         where.append(col(Asset.attendance) == Attendance.hybrid)
     elif p.mode:
         where.append(col(Asset.attendance).in_([p.mode, Attendance.hybrid]))
-    if p.access:
-        needs = [a.value for a in p.access]
-        with_access = select(col(Venue.id)).where(col(Venue.accessibility).contains(needs))
-        where.append(col(Asset.venue_id).in_(with_access))
+    if p.access:  # the venue's features, copied onto the entry (migration 0018)
+        where.append(col(Asset.access).contains([a.value for a in p.access]))
     if p.audience:
         where.append(col(Asset.audience) == p.audience)
     if p.type:

@@ -216,6 +216,11 @@ class Asset(AssetBase, Timestamped, table=True):
         ),
     )
     town_id: int | None = Field(default=None, foreign_key="place.id")
+    # The venue's access features, copied by the same triggers (migration 0018): an access
+    # filter tests the row the search reads rather than looking up each candidate's venue.
+    access: list[str] = Field(
+        default_factory=empty_list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
+    )
     # (weekday, time band) codes of its schedules, set on save: see app.assets.slots.
     slots: list[int] = Field(
         default_factory=empty_list, sa_type=int_array(), sa_column_kwargs={"server_default": "{}"}
