@@ -13,12 +13,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
-from sqlalchemy import Integer, bindparam
+from sqlalchemy import ColumnElement, Integer, bindparam, case, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.elements import Grouping
 from sqlmodel import col
 
 from app.assets.models import Asset
-from app.core.time import DEFAULT_DURATION, Frequency, TimeBand, time_band
+from app.core.time import BAND_BOUNDS, DEFAULT_DURATION, Frequency, TimeBand, time_band
 
 BANDS = tuple(TimeBand)
 EVERY_DAY = range(7)
@@ -86,3 +87,45 @@ def on_air_from(now: datetime) -> Any:
 
 def _has_any(codes: list[int]) -> Any:
     return col(Asset.slots).op("&&")(bindparam(None, codes, type_=ARRAY(Integer())))
+
+
+DAY_MINUTES = 24 * 60
+# Clock changes move a wall-clock time by an hour against elapsed time.
+CLOCK_CHANGE_MINUTES = 60
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def start_bounds(now: datetime) -> list[int]:
+    """For each start code (weekday × band), a lower bound in minutes from `now` of the start
+    of the next occurrence starting in it that has not ended by `now`: the band's start on the
+    code's next weekday (today's if the band is not over), an hour less for clock changes.
+    Night wraps midnight, so its weekday's night starts are bounded from that day's 00:00."""
+    weekday, clock = now.weekday(), _minutes(now.time())
+    bounds = []
+    for day in EVERY_DAY:
+        for band in BANDS:
+            lo, hi = (_minutes(t) for t in BAND_BOUNDS[band])
+            first, over = (lo, hi) if lo < hi else (0, DAY_MINUTES)
+            ahead = (day - weekday) % 7
+            if ahead == 0 and clock >= over:
+                ahead = 7
+            bounds.append(ahead * DAY_MINUTES + first - clock - CLOCK_CHANGE_MINUTES)
+    return bounds
+
+
+def next_start_bound(slots: Any, now: datetime) -> ColumnElement[int]:
+    """A lower bound, in minutes from `now`, of the start of an entry's next occurrence that
+    has not ended (what sort=next orders by), from its slots: far below zero when one may be
+    running now (an on-air code for now's weekday and band: it started earlier), else the
+    least bound of its start codes (start_bounds); NULL without any (no schedules). Slots are
+    a superset of the truth, so this never exceeds the exact value: sort=next reads entries in
+    this order and stops once the page cannot change (app.assets.search)."""
+    current = ON_AIR + slot_codes([now.weekday()], [time_band(now.time())])[0]
+    bounds = Grouping(bindparam(None, start_bounds(now), type_=ARRAY(Integer())))  # (…)[i]
+    code = func.unnest(slots).column_valued("code")
+    least = select(func.min(bounds[code + 1])).where(code < ON_AIR).scalar_subquery()
+    running = slots.op("&&")(bindparam(None, [current], type_=ARRAY(Integer())))
+    return case((running, -DAY_MINUTES * 2), else_=least)

@@ -1,0 +1,78 @@
+"""sort=next reads matches in order of a lower bound of their next start taken from their slots
+(app.assets.slots.next_start_bound) and stops once the page cannot change: the bound never
+exceeds the truth (generated schedules and times, against the dateutil rules), and the pages
+equal the whole set of matches sorted by each one's next occurrence."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select, update
+from sqlmodel import Session, col
+
+from app.assets.models import Asset, Schedule
+from app.assets.schemas import ScheduleCreate
+from app.assets.search import NO_NEXT, search_assets
+from app.assets.search_params import SearchParams
+from app.assets.slots import next_start_bound, schedule_slots
+from app.core.time import next_occurrence, zone
+from tests.assets.test_occurs import asset_id, moments, schedules
+
+__all__ = ["asset_id"]  # the fixture, shared with test_occurs
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(found=st.lists(schedules(), min_size=1, max_size=2), now=moments())
+def test_the_bound_never_exceeds_the_next_start(
+    session: Session, asset_id: int, found: list[ScheduleCreate], now: datetime
+) -> None:
+    session.execute(delete(Schedule).where(col(Schedule.asset_id) == asset_id))
+    session.add_all(Schedule(**s.model_dump(), asset_id=asset_id) for s in found)
+    session.execute(
+        update(Asset).where(col(Asset.id) == asset_id).values(slots=schedule_slots(found))
+    )
+    session.flush()
+    bound = session.execute(
+        select(next_start_bound(col(Asset.slots), now)).where(col(Asset.id) == asset_id)
+    ).scalar_one()
+    occurrence = next_occurrence(found, now)
+    assert bound is not None, "every schedule gives its entry a start code"
+    if occurrence is not None:
+        assert occurrence.start >= now + timedelta(minutes=bound), (found, now, bound)
+
+
+MOMENTS = [  # a weekday evening, a Sunday night, early on a clock-change day, a month's end
+    datetime(2026, 11, 26, 19, 30), datetime(2026, 11, 29, 23, 15),
+    datetime(2027, 3, 28, 0, 30), datetime(2026, 12, 31, 8, 0),
+]  # fmt: skip
+SEARCHES = [{}, {"kind": ["meeting"]}, {"near": "B69 3DE", "radius": 3}, {"day": ["mon"]}]
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("filters", SEARCHES)
+def test_pages_equal_every_match_sorted_by_its_next_occurrence(
+    session: Session, moment: datetime, filters: dict[str, object]
+) -> None:
+    now = moment.replace(tzinfo=zone())
+    every = search_assets(
+        session, params=SearchParams.model_validate(filters), paginate=False, now=now
+    )
+    assert every.hits, "the demo data matches each search"
+
+    def soonest(hit: object) -> tuple[datetime, str, int]:
+        asset = hit.asset  # type: ignore[attr-defined]
+        upcoming = next_occurrence(asset.schedules, now)
+        return (upcoming.start if upcoming else now + NO_NEXT, asset.name.lower(), asset.id)
+
+    expected = [h.asset.id for h in sorted(every.hits, key=soonest)]
+    paged: list[int | None] = []
+    for page in (1, 2, 3):
+        params = SearchParams.model_validate({**filters, "sort": "next", "page": page,
+                                              "per_page": 7})  # fmt: skip
+        result = search_assets(session, params=params, now=now)
+        assert result.total == len(expected)
+        paged += [h.asset.id for h in result.hits]
+    assert paged == expected[:21]
