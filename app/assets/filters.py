@@ -75,9 +75,12 @@ def resolve_town(session: Session, slug: str) -> Place:
         raise InvalidInputError(exc.message, field="town") from exc
 
 
-def filter_conditions(p: SearchParams, now: datetime, *, place: Place | None = None) -> list[Any]:
+def filter_conditions(
+    p: SearchParams, now: datetime, *, place: Place | None = None, by_area: bool = False
+) -> list[Any]:
     """Every filter except `near` (which also orders and measures) as SQL conditions;
-    `place` is the town (or borough) `p.town` names, already looked up."""
+    `place` is the town (or borough) `p.town` names, already looked up. With `by_area` the
+    kind and start-slot tests are left to the area keys (app.assets.area), which imply them."""
     today = now.date()
     where: list[Any] = []
     if place is not None:
@@ -86,7 +89,7 @@ def filter_conditions(p: SearchParams, now: datetime, *, place: Place | None = N
         else:  # a borough: every town in it
             towns = select(col(Place.id)).where(col(Place.parent_id) == place.id)
             where.append(col(Asset.town_id).in_(towns))
-    if p.kind:
+    if p.kind and not by_area:
         where.append(col(Asset.kind).in_(p.kind))
     if p.interest:
         where.append(
@@ -98,7 +101,8 @@ def filter_conditions(p: SearchParams, now: datetime, *, place: Place | None = N
         )
     if p.day or p.time:
         days = [DAY_CODES.index(d.value) for d in p.day] if p.day else None
-        where.append(in_slots(days, p.time))  # from the entry's row: narrows the next test
+        if not by_area:  # from the entry's row: narrows the next test
+            where.append(in_slots(days, p.time))
         where.append(schedule_matches(days, p.time, today))
     if p.when in (When.now, When.today):
         where.append(on_air_from(now))  # from the entry's row: narrows the next test

@@ -19,7 +19,7 @@ from app.organisations.models import Organisation
 from app.places.models import Place
 from app.venues.models import Venue
 
-SKIPPED = {"search_vector", "grid", "location", "private_contact", "source_snapshot"}
+SKIPPED = {"search_vector", "grid", "location", "private_contact", "source_snapshot", "area_keys"}
 
 
 def _any_of(ids: Sequence[int]) -> Any:

@@ -178,6 +178,17 @@ class Asset(AssetBase, Timestamped, table=True):
             postgresql_using="gin",
             postgresql_where=sa.text("status = 'published'"),
         ),
+        # Place + kind + start slot as one key, with the text and the access features: a
+        # search naming a place, a time and more finds what passes all of them in one index
+        # scan (migration 0019; app.assets.area).
+        sa.Index(
+            "ix_asset_published_area",
+            "area_keys",
+            "search_vector",
+            "access",
+            postgresql_using="gin",
+            postgresql_where=sa.text("status = 'published'"),
+        ),
         sa.Index(
             "ix_asset_published_town_kind",
             "town_id",
@@ -224,6 +235,15 @@ class Asset(AssetBase, Timestamped, table=True):
     # (weekday, time band) codes of its schedules, set on save: see app.assets.slots.
     slots: list[int] = Field(
         default_factory=empty_list, sa_type=int_array(), sa_column_kwargs={"server_default": "{}"}
+    )
+    # (grid cell, kind, start slot) keys for cells of 4, 16 and 64 km: see migration 0019.
+    area_keys: list[int] | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            int_array(),
+            sa.Computed("asset_area_keys(location, kind, slots)", persisted=True),
+            nullable=True,
+        ),
     )
     # Coordinator-only notes and contact (e.g. the secretary's phone): never in public output.
     private_contact: str | None = Field(default=None, max_length=1000)

@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from app.assets import paging
+from app.assets import area, paging
 from app.assets.filters import filter_conditions, resolve_town
 from app.assets.light import light_schedules, load_light, towns_of
 from app.assets.models import Asset, AssetKind, AssetStatus
@@ -77,7 +77,8 @@ def _build(
         result.town = resolve_town(session, params.town)
     # One table: the asset carries its venue's point and town (kept by triggers).
     stmt = select(col(Asset.id))
-    conditions = filter_conditions(params, now, place=result.town)
+    by_area = area.keyed(params)  # kinds and start slots asked of the area keys
+    conditions = filter_conditions(params, now, place=result.town, by_area=by_area)
     stmt = stmt.where(col(Asset.status).in_(statuses), *conditions)
     order: list[Any] = [func.lower(col(Asset.name)), col(Asset.id)]
     count_order: list[Any] = []
@@ -95,6 +96,8 @@ def _build(
         stmt = stmt.where(
             col(Asset.grid).op("&&")(func.ST_Expand(origin, limit_m)), distance <= limit_m
         ).add_columns(distance.label("distance_m"))
+        if by_area:
+            stmt = stmt.where(area.in_area(params, origin, limit_m))
         nearest = col(Asset.grid).op("<->")(origin)
         count_order = [nearest]
         if sort == Sort.distance:
@@ -214,7 +217,9 @@ def search_assets(
         )
         result.hits = _load(session, rows, now, upcoming)
     else:
-        result.hits = _load(session, session.execute(query.stmt).all(), now, upcoming)
+        # Every match: nearest first with ties (one venue's entries) in id order, as pages are.
+        stmt = query.stmt.order_by(col(Asset.id)) if query.knn else query.stmt
+        result.hits = _load(session, session.execute(stmt).all(), now, upcoming)
         result.total = len(result.hits)
     # Past the exact-count cap the kinds are not counted: the matches without the kind
     # filter are at least as many, so they could not be counted exactly either.

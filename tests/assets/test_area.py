@@ -1,0 +1,72 @@
+"""Area keys (migration 0019, app.assets.area) only narrow: a search naming a place and a day or
+time band finds exactly what it finds without them, at every cell size."""
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.assets import area
+from app.assets.search import search_assets
+from app.assets.search_params import SearchParams
+
+SEARCHES: list[dict[str, Any]] = [
+    {"near": "B69 3DE", "radius": 1, "day": ["tue"]},  # 4 km cells
+    {"near": "B69 3DE", "radius": 3, "time": "evening", "kind": ["meeting"]},  # 16 km
+    {"near": "52.5,-2.0", "radius": 10, "day": ["mon", "fri"], "time": "evening"},  # 16 km
+    {"near": "52.52,-2.05", "radius": 50, "time": "morning", "kind": ["club", "course"]},  # 64 km
+    {"near": "B70", "radius": 5, "day": ["sat"], "access": ["step_free"]},
+    {"near": "B69 3DE", "radius": 5, "time": "afternoon", "q": "walk", "sort": "next"},
+]
+
+
+def _ids(session: Session, params: dict[str, Any]) -> list[int | None]:
+    found = search_assets(session, params=SearchParams.model_validate(params), paginate=False)
+    return [h.asset.id for h in found.hits]
+
+
+@pytest.mark.parametrize("params", SEARCHES)
+def test_keys_find_what_the_filters_alone_find(
+    session: Session, monkeypatch: pytest.MonkeyPatch, params: dict[str, Any]
+) -> None:
+    assert area.keyed(SearchParams.model_validate(params))
+    keyed = _ids(session, params)
+    monkeypatch.setattr(area, "keyed", lambda p: False)
+    assert keyed == _ids(session, params)
+
+
+def test_every_entry_within_reach_has_a_key_the_search_lists(session: Session) -> None:
+    """Straight from the SQL functions: around each of 40 published entries' own points, at
+    each cell size, the entry's keys meet the keys listed for its kind and start slots."""
+    missed = session.execute(
+        text(
+            """
+            SELECT a.id, r FROM (SELECT * FROM asset WHERE status = 'published'
+                                 AND location IS NOT NULL ORDER BY id LIMIT 40) a,
+                   unnest(ARRAY[1000.0, 8000.0, 30000.0, 80000.0]) AS r
+            WHERE NOT a.area_keys && area_keys_near(
+                ST_Translate(a.grid, r * 0.7, -r * 0.7), r, ARRAY[a.kind],
+                ARRAY(SELECT s FROM unnest(a.slots) s WHERE s < 28))
+              AND EXISTS (SELECT 1 FROM unnest(a.slots) s WHERE s < 28)
+            """
+        )
+    ).all()
+    assert missed == []
+
+
+def test_the_search_keys_are_worked_out_when_the_search_is_planned(session: Session) -> None:
+    """`area_keys_near` is immutable: the planner sees its keys as a constant array and can
+    estimate the matches from the column's statistics (the plan at a million entries, using
+    ix_asset_published_area, is in docs/performance.md)."""
+    plan = "\n".join(
+        r[0]
+        for r in session.execute(
+            text(
+                "EXPLAIN SELECT id FROM asset WHERE status = 'published' AND area_keys && "
+                "area_keys_near(ST_MakePoint(400000, 290000)::geometry, 16000, "
+                "ARRAY['meeting']::varchar[], ARRAY[2, 6])"
+            )  # fmt: skip
+        )
+    )
+    assert "area_keys && '{" in plan and "area_keys_near" not in plan, plan
