@@ -20,8 +20,10 @@ YOUNG_PEOPLE_AGES = (16, 25)
 
 
 def schedule_matches(days: list[int] | None, band: TimeBand | None, today: date) -> Any:
-    """EXISTS a current schedule on one of `days` starting in `band` (either may be None)."""
-    return exists().where(*_schedule_conditions(days, band, today))
+    """A current schedule on one of `days` starts in `band` (either may be None), where the
+    entry's start slots (tested first, or by the area keys) do not already say so exactly:
+    at a million entries the schedule probes were 6 of the combined search's 16 ms of SQL."""
+    return or_(col(Asset.slots_exact), exists().where(*_schedule_conditions(days, band, today)))
 
 
 def _schedule_conditions(
@@ -47,6 +49,11 @@ def _schedule_conditions(
                 and_(col(Schedule.frequency) == "once", one_off),
             )
         )
+    else:  # any day, but a list of one-off dates only while one is still to come
+        still_to_come = text(
+            "EXISTS (SELECT 1 FROM unnest(schedule.dates) AS d WHERE d >= :today)"
+        ).bindparams(today=today)
+        conds.append(or_(col(Schedule.frequency) != "once", still_to_come))
     if band is not None:
         lo, hi = BAND_BOUNDS[band]
         start = col(Schedule.start_time)

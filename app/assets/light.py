@@ -100,11 +100,15 @@ def towns_of(entries: Sequence[Any]) -> dict[int, tuple[str, str]]:
     return {v.town_id: v.town for e in entries if (v := e.venue) is not None and v.town_id}
 
 
-def load_light(session: Session, ids: Sequence[int]) -> dict[int, Any]:
-    """id → a read-only entry with `venue`, `organisation`, `schedules` and `interests`."""
+def load_light(
+    session: Session, ids: Sequence[int], *, schedules: dict[int, list[Any]] | None = None
+) -> dict[int, Any]:
+    """id → a read-only entry with `venue`, `organisation`, `schedules` and `interests`
+    (`schedules`: theirs, when the caller has read them already)."""
     if not ids:
         return {}
-    schedules = light_schedules(session, ids)
+    if schedules is None:
+        schedules = light_schedules(session, ids)
     interests = light_interests(session, ids)
     light = {}
     for a in _with_places(session, ids):

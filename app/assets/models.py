@@ -236,6 +236,12 @@ class Asset(AssetBase, Timestamped, table=True):
     slots: list[int] = Field(
         default_factory=empty_list, sa_type=int_array(), sa_column_kwargs={"server_default": "{}"}
     )
+    # Minutes of the week its schedules can start at, set on save: app.assets.upcoming.
+    week_starts: list[int] = Field(
+        default_factory=empty_list, sa_type=int_array(), sa_column_kwargs={"server_default": "{}"}
+    )
+    # Its start slots are exactly its schedules' (none ends or is one-off): app.assets.slots.
+    slots_exact: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     # (grid cell, kind, start slot) keys for cells of 4, 16 and 64 km: see migration 0019.
     area_keys: list[int] | None = Field(
         default=None,

@@ -14,7 +14,7 @@ from app.assets.light import light_schedules, load_light, towns_of
 from app.assets.models import Asset, AssetKind, AssetStatus
 from app.assets.paging import SearchQuery, capped_count, page_counted
 from app.assets.search_params import SearchParams, Sort
-from app.assets.slots import next_start_bound
+from app.assets.upcoming import next_start_bound
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
 from app.core.explain import estimated_rows
@@ -129,22 +129,23 @@ class _Timed:
     row: tuple[Any, ...]  # (id[, distance in metres])
     name: str
     next: Occurrence | None
+    schedules: list[Any]  # read-only rows (app.assets.light), kept for presenting the page
 
 
 def _computed(
     session: Session, query: SearchQuery, now: datetime, need: int | None
 ) -> tuple[list[_Timed], int]:
     """sort=next: the matches (the first MAX_COMPUTED_ROWS + 1 in the query's order) read in
-    order of a lower bound of their next start from their slots (app.assets.slots), each one's
+    order of a lower bound of their next start (app.assets.upcoming), each one's
     next occurrence worked out from its schedules a chunk at a time, and sorted soonest first.
     With `need` (a page's end) the reading stops once `need` are known whose next starts all
     come before any unread match's bound: the page cannot change (the combined search at a
     million entries worked out 1,156 to show 20). Returns them and how many matched (up to
     MAX_COMPUTED_ROWS + 1)."""
-    matches = query.stmt.add_columns(col(Asset.name), col(Asset.slots))
+    matches = query.stmt.add_columns(col(Asset.name), col(Asset.week_starts), col(Asset.slots))
     first = matches.limit(MAX_COMPUTED_ROWS + 1).subquery()
-    bound = next_start_bound(first.c.slots, now).label("bound")
-    kept = [c for c in first.c if c.name not in ("name", "slots")]
+    bound = next_start_bound(first.c.week_starts, first.c.slots, now).label("bound")
+    kept = [c for c in first.c if c.name not in ("name", "week_starts", "slots")]
     rows = session.execute(
         select(*kept, first.c.name, bound, func.count().over())
         .order_by(bound.asc().nulls_last(), func.lower(first.c.name), first.c.id)
@@ -152,14 +153,18 @@ def _computed(
     )
     timed: list[_Timed] = []
     matched = 0
-    for chunk in rows.partitions():
+    # A first chunk of twice the page: the bounds are mostly the next starts themselves.
+    size = min(2 * need, COMPUTED_CHUNK) if need else COMPUTED_CHUNK
+    while chunk := rows.fetchmany(size):
         schedules = light_schedules(session, [r[0] for r in chunk])  # plain rows: only read
         for *row, name, _, _ in chunk:
-            timed.append(_Timed(tuple(row), name, next_occurrence(schedules[row[0]], now)))
+            found = schedules[row[0]]
+            timed.append(_Timed(tuple(row), name, next_occurrence(found, now), found))
         matched = chunk[0][-1]  # count(*) over every match read or not
         timed.sort(key=lambda t: _soonest(t, now))
         if need is not None and _settled(timed, need, chunk[-1][-2], now):
             break
+        size = COMPUTED_CHUNK
     rows.close()
     return timed, matched
 
@@ -210,7 +215,8 @@ def search_assets(
             result.total = max(result.total, estimated_rows(session, query.counted))
             result.total_exact = False
         chosen = timed[offset : offset + params.per_page] if paginate else timed
-        result.hits = _load(session, [t.row for t in chosen], now, upcoming)
+        known = {t.row[0]: t for t in chosen}
+        result.hits = _load(session, [t.row for t in chosen], now, upcoming, known=known)
     elif paginate:
         rows, (result.total, result.total_exact) = page_counted(
             session, query, offset, params.per_page
@@ -256,17 +262,27 @@ def _kind_counts(
 
 
 def _load(
-    session: Session, rows: Sequence[Any], now: datetime, upcoming: bool = True
-) -> list[AssetHit]:
-    """Read-only entries for (id[, distance]) rows, keeping the rows' order."""
+    session: Session, rows: Sequence[Any], now: datetime, upcoming: bool = True, *,
+    known: dict[int, _Timed] | None = None,
+) -> list[AssetHit]:  # fmt: skip
+    """Read-only entries for (id[, distance]) rows, keeping the rows' order; `known`: their
+    schedules and next occurrences, when sort=next has worked them out already."""
     if not rows:
         return []
-    by_id = cast(dict[Any, Asset], load_light(session, [r[0] for r in rows]))
+    ids = [r[0] for r in rows]
+    schedules = {i: t.schedules for i, t in known.items()} if known else None
+    by_id = cast(dict[Any, Asset], load_light(session, ids, schedules=schedules))
+
+    def upcoming_of(id_: int) -> Occurrence | None:
+        if not upcoming:
+            return None
+        return known[id_].next if known else next_occurrence(by_id[id_].schedules, now)
+
     return [
         AssetHit(
             asset=by_id[r[0]],
             distance_miles=round(metres_to_miles(r[1]), 1) if len(r) > 1 else None,
-            next=next_occurrence(by_id[r[0]].schedules, now) if upcoming else None,
+            next=upcoming_of(r[0]),
         )
         for r in rows
     ]

@@ -13,13 +13,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Integer, bindparam, case, func, select
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.sql.elements import Grouping
 from sqlmodel import col
 
 from app.assets.models import Asset
-from app.core.time import BAND_BOUNDS, DEFAULT_DURATION, Frequency, TimeBand, time_band
+from app.core.time import DEFAULT_DURATION, Frequency, TimeBand, time_band
 
 BANDS = tuple(TimeBand)
 EVERY_DAY = range(7)
@@ -32,13 +31,15 @@ class SlotSource(Protocol):
     dates: list[date]
     start_time: time
     end_time: time | None
+    valid_until: date | None
 
 
 def slot_codes(days: Iterable[int], bands: Iterable[TimeBand]) -> list[int]:
     return sorted({day * len(BANDS) + BANDS.index(band) for day in days for band in bands})
 
 
-def _days(schedule: SlotSource) -> Iterable[int]:
+def start_days(schedule: SlotSource) -> Iterable[int]:
+    """The weekdays it can start on."""
     if schedule.frequency == Frequency.monthly_day:
         return EVERY_DAY  # a day of the month falls on every weekday in turn
     if schedule.frequency == Frequency.once:
@@ -60,15 +61,24 @@ def _hours_on_air(schedule: SlotSource) -> range:
 def _on_air(schedule: SlotSource) -> set[int]:
     return {
         ON_AIR + ((day + hour // 24) % 7) * len(BANDS) + BANDS.index(time_band(time(hour % 24)))
-        for day in _days(schedule)
+        for day in start_days(schedule)
         for hour in _hours_on_air(schedule)
     }
 
 
 def schedule_slots(schedules: Sequence[SlotSource]) -> list[int]:
     """The slots of an entry with these schedules (stored on save)."""
-    starts = {code for s in schedules for code in slot_codes(_days(s), [time_band(s.start_time)])}
+    starts = {
+        code for s in schedules for code in slot_codes(start_days(s), [time_band(s.start_time)])
+    }
     return sorted(starts.union(*(_on_air(s) for s in schedules)))
+
+
+def slots_are_exact(schedules: Sequence[SlotSource]) -> bool:
+    """Whether an entry's start slots are exactly where its schedules start, for as long as it
+    is listed: none of them ends (`valid_until`) or is a list of one-off dates (which pass),
+    so a day and time search need not look at its schedules (stored on save)."""
+    return all(s.frequency != Frequency.once and s.valid_until is None for s in schedules)
 
 
 def in_slots(days: Sequence[int] | None, band: TimeBand | None) -> Any:
@@ -87,45 +97,3 @@ def on_air_from(now: datetime) -> Any:
 
 def _has_any(codes: list[int]) -> Any:
     return col(Asset.slots).op("&&")(bindparam(None, codes, type_=ARRAY(Integer())))
-
-
-DAY_MINUTES = 24 * 60
-# Clock changes move a wall-clock time by an hour against elapsed time.
-CLOCK_CHANGE_MINUTES = 60
-
-
-def _minutes(t: time) -> int:
-    return t.hour * 60 + t.minute
-
-
-def start_bounds(now: datetime) -> list[int]:
-    """For each start code (weekday × band), a lower bound in minutes from `now` of the start
-    of the next occurrence starting in it that has not ended by `now`: the band's start on the
-    code's next weekday (today's if the band is not over), an hour less for clock changes.
-    Night wraps midnight, so its weekday's night starts are bounded from that day's 00:00."""
-    weekday, clock = now.weekday(), _minutes(now.time())
-    bounds = []
-    for day in EVERY_DAY:
-        for band in BANDS:
-            lo, hi = (_minutes(t) for t in BAND_BOUNDS[band])
-            first, over = (lo, hi) if lo < hi else (0, DAY_MINUTES)
-            ahead = (day - weekday) % 7
-            if ahead == 0 and clock >= over:
-                ahead = 7
-            bounds.append(ahead * DAY_MINUTES + first - clock - CLOCK_CHANGE_MINUTES)
-    return bounds
-
-
-def next_start_bound(slots: Any, now: datetime) -> ColumnElement[int]:
-    """A lower bound, in minutes from `now`, of the start of an entry's next occurrence that
-    has not ended (what sort=next orders by), from its slots: far below zero when one may be
-    running now (an on-air code for now's weekday and band: it started earlier), else the
-    least bound of its start codes (start_bounds); NULL without any (no schedules). Slots are
-    a superset of the truth, so this never exceeds the exact value: sort=next reads entries in
-    this order and stops once the page cannot change (app.assets.search)."""
-    current = ON_AIR + slot_codes([now.weekday()], [time_band(now.time())])[0]
-    bounds = Grouping(bindparam(None, start_bounds(now), type_=ARRAY(Integer())))  # (…)[i]
-    code = func.unnest(slots).column_valued("code")
-    least = select(func.min(bounds[code + 1])).where(code < ON_AIR).scalar_subquery()
-    running = slots.op("&&")(bindparam(None, [current], type_=ARRAY(Integer())))
-    return case((running, -DAY_MINUTES * 2), else_=least)

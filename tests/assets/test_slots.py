@@ -91,3 +91,51 @@ def test_the_on_air_prefilter_never_hides_what_the_exact_check_keeps(
         assert [h.asset.id for h in fast.hits] == [h.asset.id for h in exact.hits], now
         seen += len(exact.hits)
     assert seen > 0, "the demo data has something on at some of these hours"
+
+
+EXACT_MIGRATION = MIGRATION.with_name("0020_exact_slots.py")
+
+
+def test_exact_slots_are_set_on_save_and_backfilled_alike(session: Session) -> None:
+    ends = make(external_id="ends", schedules=[
+        ScheduleCreate(frequency="weekly", weekdays=[0], start_time=time(19),
+                       valid_until=date(2026, 1, 5))
+    ])  # fmt: skip
+    once = make(external_id="once", schedules=[
+        ScheduleCreate(frequency="once", dates=[date(2026, 1, 5)], start_time=time(19))
+    ])  # fmt: skip
+    saved = [create_asset(session, data=d) for d in (make(external_id="plain"), ends, once)]
+    assert [a.slots_exact for a in saved] == [True, False, False]
+    spec = importlib.util.spec_from_file_location("exact_migration", EXACT_MIGRATION)
+    assert spec and spec.loader
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    before = dict(session.execute(text("SELECT id, slots_exact FROM asset")).tuples().all())
+    session.execute(text("UPDATE asset SET slots_exact = NOT slots_exact"))
+    session.execute(text(migration.BACKFILL))
+    assert dict(session.execute(text("SELECT id, slots_exact FROM asset")).tuples().all()) == before
+    assert any(before.values()) and not all(before.values())
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"day": ["mon"]}, {"day": ["mon", "tue"], "time": "evening"}, {"time": "evening"},
+     {"near": "B69 3DE", "radius": 5, "day": ["mon"], "time": "evening"}],
+)  # fmt: skip
+def test_exact_slots_skip_only_probes_that_cannot_change_the_answer(
+    session: Session, params: dict[str, object]
+) -> None:
+    """Past and ended Monday-evening entries are left out with or without the shortcut."""
+    ended = make(external_id="ended", schedules=[
+        ScheduleCreate(frequency="weekly", weekdays=[0, 1], start_time=time(19),
+                       valid_until=date(2025, 1, 6))
+    ])  # fmt: skip
+    past = make(external_id="past", schedules=[
+        ScheduleCreate(frequency="once", dates=[date(2025, 1, 6)], start_time=time(19))
+    ])  # fmt: skip
+    gone = {create_asset(session, data=d).id for d in (ended, past)}
+    search = SearchParams.model_validate({**params, "per_page": 100})
+    fast = [h.asset.id for h in search_assets(session, params=search).hits]
+    session.execute(text("UPDATE asset SET slots_exact = false"))  # every schedule probed
+    assert fast == [h.asset.id for h in search_assets(session, params=search).hits]
+    assert fast and not gone & set(fast)

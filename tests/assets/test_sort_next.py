@@ -1,42 +1,56 @@
-"""sort=next reads matches in order of a lower bound of their next start taken from their slots
-(app.assets.slots.next_start_bound) and stops once the page cannot change: the bound never
-exceeds the truth (generated schedules and times, against the dateutil rules), and the pages
-equal the whole set of matches sorted by each one's next occurrence."""
+"""sort=next reads matches in order of a lower bound of their next start taken from columns on
+the entry (app.assets.upcoming) and stops once the page cannot change: the bound never exceeds
+the truth (generated schedules and times, against the dateutil rules), the migration backfills
+what saving stores, and the pages equal every match sorted by its next occurrence."""
 
-from datetime import datetime, timedelta
+import importlib.util
+from datetime import datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlmodel import Session, col
 
 from app.assets.models import Asset, Schedule
 from app.assets.schemas import ScheduleCreate
 from app.assets.search import NO_NEXT, search_assets
 from app.assets.search_params import SearchParams
-from app.assets.slots import next_start_bound, schedule_slots
+from app.assets.slots import schedule_slots
+from app.assets.upcoming import next_start_bound, week_starts
 from app.core.time import next_occurrence, zone
-from tests.assets.test_occurs import asset_id, moments, schedules
+from tests.assets.test_occurs import TZ, asset_id, days, schedules
 
 __all__ = ["asset_id"]  # the fixture, shared with test_occurs
+
+
+# Any day and minute, clock changes' small hours too: the bound is in wall-clock minutes.
+moments = st.builds(
+    lambda day, hour, minute: datetime.combine(day, time(hour, minute), tzinfo=TZ),
+    days, st.integers(0, 23), st.sampled_from([0, 15, 29, 30, 59]),
+)  # fmt: skip
 
 
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(found=st.lists(schedules(), min_size=1, max_size=2), now=moments())
+@given(found=st.lists(schedules(), min_size=1, max_size=2), now=moments)
 def test_the_bound_never_exceeds_the_next_start(
     session: Session, asset_id: int, found: list[ScheduleCreate], now: datetime
 ) -> None:
     session.execute(delete(Schedule).where(col(Schedule.asset_id) == asset_id))
     session.add_all(Schedule(**s.model_dump(), asset_id=asset_id) for s in found)
     session.execute(
-        update(Asset).where(col(Asset.id) == asset_id).values(slots=schedule_slots(found))
+        update(Asset)
+        .where(col(Asset.id) == asset_id)
+        .values(slots=schedule_slots(found), week_starts=week_starts(found))
     )
     session.flush()
     bound = session.execute(
-        select(next_start_bound(col(Asset.slots), now)).where(col(Asset.id) == asset_id)
+        select(next_start_bound(col(Asset.week_starts), col(Asset.slots), now)).where(
+            col(Asset.id) == asset_id
+        )
     ).scalar_one()
     occurrence = next_occurrence(found, now)
     assert bound is not None, "every schedule gives its entry a start code"
@@ -76,3 +90,16 @@ def test_pages_equal_every_match_sorted_by_its_next_occurrence(
         assert result.total == len(expected)
         paged += [h.asset.id for h in result.hits]
     assert paged == expected[:21]
+
+
+def test_the_migration_backfills_what_saving_stores(session: Session, asset_id: int) -> None:
+    path = Path(__file__).parents[2] / "alembic" / "versions" / "0021_week_starts.py"
+    spec = importlib.util.spec_from_file_location("week_starts_migration", path)
+    assert spec and spec.loader
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    saved = dict(session.execute(text("SELECT id, week_starts FROM asset")).tuples().all())
+    session.execute(text("UPDATE asset SET week_starts = '{}'"))
+    session.execute(text(migration.BACKFILL))
+    assert dict(session.execute(text("SELECT id, week_starts FROM asset")).tuples().all()) == saved
+    assert len(saved) >= 90 and all(saved.values()), "every demo entry has a schedule"

@@ -1,0 +1,49 @@
+"""What sort=next reads first: a lower bound of when each entry's next occurrence starts,
+from columns on the entry itself, so the database orders the matches by it and the exact next
+occurrences (app.core.time, from the schedules) are worked out only until a page is settled.
+
+`week_starts` holds the minute of the week (Monday 00:00 = 0) of every weekday each schedule
+can start on (stored on save). Not counting an occurrence under way, an entry's next start is
+no sooner than the nearest of them: schedules every n weeks, on the nth weekday or on dates,
+with an end date or cancellations start later or never. One under way started earlier: an
+on-air slot for now's weekday and time band (app.assets.slots) says one may be, and such an
+entry is read first."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, bindparam, case, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from app.assets.slots import ON_AIR, SlotSource, slot_codes, start_days
+from app.core.time import time_band
+
+DAY_MINUTES = 24 * 60
+WEEK_MINUTES = 7 * DAY_MINUTES
+
+
+def week_starts(schedules: Sequence[SlotSource]) -> list[int]:
+    """Minutes of the week at which these schedules can start (stored on save)."""
+    return sorted(
+        {
+            day * DAY_MINUTES + s.start_time.hour * 60 + s.start_time.minute
+            for s in schedules
+            for day in start_days(s)
+        }
+    )
+
+
+def next_start_bound(starts: Any, slots: Any, now: datetime) -> ColumnElement[int]:
+    """A lower bound, in minutes from `now`, of the start of the entry's next occurrence that
+    has not ended: far below zero when one may be under way, NULL without schedules.
+
+    Minutes of wall-clock time, as occurrences are: schedules are kept in local time and
+    datetimes in one zone compare by their wall clocks, so a clock change moves neither."""
+    minute = now.weekday() * DAY_MINUTES + now.hour * 60 + now.minute
+    start = func.unnest(starts).column_valued("start")
+    ahead = ((start - minute) % WEEK_MINUTES + WEEK_MINUTES) % WEEK_MINUTES
+    nearest = select(func.min(ahead)).scalar_subquery()
+    under_way = ON_AIR + slot_codes([now.weekday()], [time_band(now.time())])[0]
+    maybe_on = slots.op("&&")(bindparam(None, [under_way], type_=ARRAY(Integer())))
+    return case((maybe_on, -2 * DAY_MINUTES), else_=nearest)
