@@ -137,7 +137,14 @@ class AssetBase(SQLModel):
 class Asset(AssetBase, Timestamped, table=True):
     __table_args__ = (
         sa.UniqueConstraint("source", "external_id", name="uq_asset_source_external_id"),
-        sa.Index("ix_asset_search_vector", "search_vector", postgresql_using="gin"),
+        # GIN indexes searches read take changes in at once, with no pending list for every
+        # search to read (migration 0022).
+        sa.Index(
+            "ix_asset_search_vector",
+            "search_vector",
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
+        ),
         sa.Index("ix_asset_types", "types", postgresql_using="gin"),
         sa.Index(
             "ix_asset_published_location",
@@ -177,6 +184,7 @@ class Asset(AssetBase, Timestamped, table=True):
             "slots",
             postgresql_using="gin",
             postgresql_where=sa.text("status = 'published'"),
+            postgresql_with={"fastupdate": "off"},
         ),
         # Place + kind + start slot as one key, with the text and the access features: a
         # search naming a place, a time and more finds what passes all of them in one index
@@ -188,6 +196,7 @@ class Asset(AssetBase, Timestamped, table=True):
             "access",
             postgresql_using="gin",
             postgresql_where=sa.text("status = 'published'"),
+            postgresql_with={"fastupdate": "off"},
         ),
         sa.Index(
             "ix_asset_published_town_kind",

@@ -70,3 +70,16 @@ def test_the_search_keys_are_worked_out_when_the_search_is_planned(session: Sess
         )
     )
     assert "area_keys && '{" in plan and "area_keys_near" not in plan, plan
+
+
+def test_the_indexes_searches_read_have_no_pending_list(session: Session) -> None:
+    """Migration 0022: a pending list is read end to end by every search until a vacuum."""
+    options = dict(
+        session.execute(
+            text("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(:names)"),
+            {"names": ["ix_asset_published_area", "ix_asset_published_slots",
+                       "ix_asset_search_vector"]},
+        ).tuples().all()
+    )  # fmt: skip
+    assert len(options) == 3
+    assert all("fastupdate=off" in (o or []) for o in options.values()), options
