@@ -1,9 +1,7 @@
 """The (weekday, time band) slots stored on each entry: computed on save, backfilled by the
 migration's SQL to the same values, and a superset of what the exact schedule filter keeps."""
 
-import importlib.util
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text, true
@@ -19,8 +17,7 @@ from app.assets.service import create_asset
 from app.assets.slots import ON_AIR, schedule_slots, slot_codes
 from app.core.time import TimeBand, zone
 from tests.assets.test_service import make
-
-MIGRATION = Path(__file__).parents[2] / "alembic" / "versions" / "0016_on_air_slots.py"
+from tests.migration_module import migration
 
 
 def _python_slots(session: Session) -> dict[int, list[int]]:
@@ -57,13 +54,10 @@ def _stored(session: Session) -> dict[int, list[int]]:
 
 
 def test_the_migration_backfills_what_saving_computes(session: Session) -> None:
-    spec = importlib.util.spec_from_file_location("slots_migration", MIGRATION)
-    assert spec and spec.loader
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    backfill = migration("0016_on_air_slots.py").BACKFILL
     create_asset(session, data=make(external_id="saved-now"))  # through the service
     session.execute(text("UPDATE asset SET slots = '{}' WHERE source <> 'test'"))
-    session.execute(text(migration.BACKFILL))
+    session.execute(text(backfill))
     session.expire_all()
     stored, computed = _stored(session), _python_slots(session)
     assert stored == computed
@@ -93,9 +87,6 @@ def test_the_on_air_prefilter_never_hides_what_the_exact_check_keeps(
     assert seen > 0, "the demo data has something on at some of these hours"
 
 
-EXACT_MIGRATION = MIGRATION.with_name("0020_exact_slots.py")
-
-
 def test_exact_slots_are_set_on_save_and_backfilled_alike(session: Session) -> None:
     ends = make(external_id="ends", schedules=[
         ScheduleCreate(frequency="weekly", weekdays=[0], start_time=time(19),
@@ -106,13 +97,10 @@ def test_exact_slots_are_set_on_save_and_backfilled_alike(session: Session) -> N
     ])  # fmt: skip
     saved = [create_asset(session, data=d) for d in (make(external_id="plain"), ends, once)]
     assert [a.slots_exact for a in saved] == [True, False, False]
-    spec = importlib.util.spec_from_file_location("exact_migration", EXACT_MIGRATION)
-    assert spec and spec.loader
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    backfill = migration("0020_exact_slots.py").BACKFILL
     before = dict(session.execute(text("SELECT id, slots_exact FROM asset")).tuples().all())
     session.execute(text("UPDATE asset SET slots_exact = NOT slots_exact"))
-    session.execute(text(migration.BACKFILL))
+    session.execute(text(backfill))
     assert dict(session.execute(text("SELECT id, slots_exact FROM asset")).tuples().all()) == before
     assert any(before.values()) and not all(before.values())
 

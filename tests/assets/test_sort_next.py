@@ -3,9 +3,7 @@ the entry (app.assets.upcoming) and stops once the page cannot change: the bound
 the truth (generated schedules and times, against the dateutil rules), the migration backfills
 what saving stores, and the pages equal every match sorted by its next occurrence."""
 
-import importlib.util
 from datetime import datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +19,7 @@ from app.assets.slots import schedule_slots
 from app.assets.upcoming import next_start_bound, week_starts
 from app.core.time import next_occurrence, zone
 from tests.assets.test_occurs import TZ, asset_id, days, schedules
+from tests.migration_module import migration
 
 __all__ = ["asset_id"]  # the fixture, shared with test_occurs
 
@@ -93,13 +92,9 @@ def test_pages_equal_every_match_sorted_by_its_next_occurrence(
 
 
 def test_the_migration_backfills_what_saving_stores(session: Session, asset_id: int) -> None:
-    path = Path(__file__).parents[2] / "alembic" / "versions" / "0021_week_starts.py"
-    spec = importlib.util.spec_from_file_location("week_starts_migration", path)
-    assert spec and spec.loader
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    backfill = migration("0021_week_starts.py").BACKFILL
     saved = dict(session.execute(text("SELECT id, week_starts FROM asset")).tuples().all())
     session.execute(text("UPDATE asset SET week_starts = '{}'"))
-    session.execute(text(migration.BACKFILL))
+    session.execute(text(backfill))
     assert dict(session.execute(text("SELECT id, week_starts FROM asset")).tuples().all()) == saved
     assert len(saved) >= 90 and all(saved.values()), "every demo entry has a schedule"
