@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Integer, bindparam, case, func
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.assets.slots import ON_AIR, SlotSource, slot_codes, start_days
@@ -39,11 +39,13 @@ def next_start_bound(starts: Any, slots: Any, now: datetime) -> ColumnElement[in
     has not ended: far below zero when one may be under way, NULL without schedules.
 
     Minutes of wall-clock time, as occurrences are: schedules are kept in local time and
-    datetimes in one zone compare by their wall clocks, so a clock change moves neither."""
+    datetimes in one zone compare by their wall clocks, so a clock change moves neither.
+    The starts are stored in order, so the nearest is found by `width_bucket` (how many are
+    before now) rather than by unnesting each entry's array (a fifth of the combined search's
+    SQL)."""
     minute = now.weekday() * DAY_MINUTES + now.hour * 60 + now.minute
-    start = func.unnest(starts).column_valued("start")
-    ahead = ((start - minute) % WEEK_MINUTES + WEEK_MINUTES) % WEEK_MINUTES
-    nearest = select(func.min(ahead)).scalar_subquery()
+    before_now = func.width_bucket(minute - 1, starts)
+    nearest = func.coalesce(starts[before_now + 1], starts[1] + WEEK_MINUTES) - minute
     under_way = ON_AIR + slot_codes([now.weekday()], [time_band(now.time())])[0]
     maybe_on = slots.op("&&")(bindparam(None, [under_way], type_=ARRAY(Integer())))
     return case((maybe_on, -2 * DAY_MINUTES), else_=nearest)
