@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -216,7 +217,24 @@ def day_window(day: date, tz: ZoneInfo | None = None) -> tuple[datetime, datetim
 
 def rrule_text(s: ScheduleLike) -> str | None:
     """The schedule as an RFC 5545 RRULE value (None for one-off dates)."""
-    rule = _rule(s, datetime.combine(s.valid_from or EVERY_N_WEEKS_EPOCH, s.start_time))
+    return _rrule_text(
+        s.frequency, s.interval, tuple(s.weekdays), s.nth_week, s.month_day, s.valid_from,
+        s.valid_until, s.start_time,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _rrule_text(
+    frequency: Frequency, interval: int, weekdays: tuple[int, ...], nth_week: int | None,
+    month_day: int | None, valid_from: date | None, valid_until: date | None, start_time: time,
+) -> str | None:  # fmt: skip
+    """Made once per distinct rule: building an rrule to print it was a third of presenting
+    a page of 20 (most meetings share a handful of weekly rules)."""
+    s = SimpleNamespace(
+        frequency=frequency, interval=interval, weekdays=list(weekdays), nth_week=nth_week,
+        month_day=month_day, valid_until=valid_until,
+    )  # fmt: skip
+    rule = _rule(s, datetime.combine(valid_from or EVERY_N_WEEKS_EPOCH, start_time))
     if rule is None:
         return None
     text = str(rule).splitlines()[-1]
