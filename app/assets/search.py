@@ -77,7 +77,7 @@ def _build(
         result.town = resolve_town(session, params.town)
     # One table: the asset carries its venue's point and town (kept by triggers).
     stmt = select(col(Asset.id))
-    by_area = area.keyed(params)  # kinds and start slots asked of the area keys
+    by_area = area.keyed(params, sort)  # kinds and start slots asked of the area keys
     conditions = filter_conditions(params, now, place=result.town, by_area=by_area)
     stmt = stmt.where(col(Asset.status).in_(statuses), *conditions)
     order: list[Any] = [func.lower(col(Asset.name)), col(Asset.id)]
@@ -96,12 +96,17 @@ def _build(
         stmt = stmt.where(
             col(Asset.grid).op("&&")(func.ST_Expand(origin, limit_m)), distance <= limit_m
         ).add_columns(distance.label("distance_m"))
-        if by_area:
-            stmt = stmt.where(area.in_area(params, origin, limit_m))
         nearest = col(Asset.grid).op("<->")(origin)
-        count_order = [nearest]
-        if sort == Sort.distance:
-            order = [nearest]  # a second key would stop the KNN scan: see paging.page
+        if by_area:
+            # The keys' index finds the few matches; sorting them beats walking the nearest
+            # entries past every one that fails (the combined filters by distance: 240 ms).
+            stmt = stmt.where(area.in_area(params, origin, limit_m))
+            if sort == Sort.distance:
+                order = [distance, col(Asset.id)]
+        else:
+            count_order = [nearest]
+            if sort == Sort.distance:
+                order = [nearest]  # a second key would stop the KNN scan: see paging.page
     elif around is not None:
         # Just outside a town: not in it, but within `around_miles` of its boundary.
         boundary = (
@@ -117,7 +122,7 @@ def _build(
         if sort == Sort.distance:
             order = [distance, col(Asset.id)]
     computed = sort == Sort.next
-    knn = bool(params.near) and sort == Sort.distance
+    knn = bool(params.near) and sort == Sort.distance and not by_area
     return SearchQuery(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn,
                   order=order)  # fmt: skip
 
