@@ -18,11 +18,13 @@ from app.assets.detail_pages import router as detail_pages_router
 from app.assets.pages import router as search_pages_router
 from app.core import heap
 from app.core.config import PROJECT_ROOT, get_settings
+from app.core.db import get_engine
 from app.core.errors import install_error_handlers
 from app.core.headers import SecurityHeadersMiddleware
 from app.core.input_guard import InputGuardMiddleware
 from app.core.logs import RequestLogMiddleware, configure_logging
 from app.feeds.api import router as feeds_router
+from app.feeds.cache import keep_version_fresh
 from app.feeds.embed import router as embed_router
 from app.feeds.hsds_api import router as hsds_router
 from app.feeds.http import FeedHTTPMiddleware
@@ -59,7 +61,11 @@ class CachedStaticFiles(StaticFiles):
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().sync_threads
     heap.settle()
-    yield
+    stop_reading_versions = keep_version_fresh(get_engine())
+    try:
+        yield
+    finally:
+        stop_reading_versions()
 
 
 def create_app() -> FastAPI:

@@ -4,7 +4,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
 from app.core.config import get_settings
@@ -66,3 +66,36 @@ def test_the_data_version_is_read_once_a_second_at_most(
         assert data_version(session) != first, "read again once the second has passed"
     finally:
         event.remove(session.get_bind(), listen, keep)
+
+
+def test_a_thread_of_its_own_keeps_the_version_fresh(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answers from memory never wait for a request to read the version (app.main's lifespan
+    starts this): the thread reads it every half `data_version_ttl_s` and stops when told."""
+    monkeypatch.setattr(get_settings(), "data_version_ttl_s", 0.2)
+    monkeypatch.setattr(cache._LAST_VERSION, "read_at", float("-inf"))
+    assert cache.fresh_version() is None
+    stop = cache.keep_version_fresh(engine)
+    try:
+        deadline = time.monotonic() + 5
+        while cache.fresh_version() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with engine.connect() as connection:
+            change, top = connection.execute(cache.VERSION).one()
+        assert cache.fresh_version() == f"{change}-{top}"
+        first = cache._LAST_VERSION.read_at
+        time.sleep(0.3)
+        assert cache._LAST_VERSION.read_at > first, "read again within the half-second"
+    finally:
+        stop()
+    assert not any(t.name == "data-version" for t in threading.enumerate())
+    stopped_at = cache._LAST_VERSION.read_at
+    time.sleep(0.3)
+    assert cache._LAST_VERSION.read_at == stopped_at
+
+
+def test_no_thread_when_versions_are_not_remembered(engine: Engine) -> None:
+    assert get_settings().data_version_ttl_s == 0  # the tests' setting: read every time
+    cache.keep_version_fresh(engine)()
+    assert not any(t.name == "data-version" for t in threading.enumerate())
