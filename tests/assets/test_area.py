@@ -1,6 +1,7 @@
 """Area keys (migration 0019, app.assets.area) only narrow: a search naming a place and a day or
 time band finds exactly what it finds without them, at every cell size."""
 
+import re
 from typing import Any
 
 import pytest
@@ -8,8 +9,10 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app.assets import area
+from app.assets.models import AssetKind
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams, Sort
+from tests.migration_module import migration
 
 SEARCHES: list[dict[str, Any]] = [
     {"near": "B69 3DE", "radius": 1, "day": ["tue"], "kind": ["meeting"], "sort": "name"},  # 4 km
@@ -109,3 +112,10 @@ def test_the_indexes_searches_read_have_no_pending_list(session: Session) -> Non
     )  # fmt: skip
     assert len(options) == 3
     assert all("fastupdate=off" in (o or []) for o in options.values()), options
+
+
+def test_every_kind_has_its_number_in_the_keys() -> None:
+    """Kinds are numbered in AssetKind's order by migration 0019: a new kind needs a migration
+    that redefines `area_key`, or its entries would carry no keys."""
+    numbered = re.findall(r"'(\w+)'", migration("0019_area_keys.py").KINDS)
+    assert numbered == [k.value for k in AssetKind]
