@@ -171,12 +171,16 @@ def keep_version_fresh(engine: Engine) -> Callable[[], None]:
         return stop.set
 
     def run() -> None:
+        failing = False
         while not stop.is_set():
             try:
                 with engine.connect() as connection:
                     _LAST_VERSION.read(connection)
+                failing = False
             except Exception:  # the database away: requests read it (or fail) themselves
-                LOG.warning("data version not read", exc_info=True)
+                if not failing:  # once per outage, not twice a second
+                    LOG.warning("data version not read", exc_info=True)
+                failing = True
             stop.wait(ttl / 2)
 
     thread = Thread(target=run, name="data-version", daemon=True)
