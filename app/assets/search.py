@@ -171,7 +171,7 @@ def _computed(
             break
         size = COMPUTED_CHUNK
     rows.close()
-    return timed, matched
+    return timed[:MAX_COMPUTED_ROWS], matched  # the one past the cap only says there are more
 
 
 def _soonest(t: _Timed, now: datetime) -> tuple[datetime, str, int]:
