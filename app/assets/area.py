@@ -16,8 +16,7 @@ from sqlmodel import col
 
 from app.assets.models import Asset, AssetKind
 from app.assets.search_params import SearchParams, Sort
-from app.assets.slots import BANDS, EVERY_DAY, slot_codes
-from app.core.time import DAY_CODES
+from app.assets.slots import start_codes
 
 # Keys a search lists per cell (kinds × start slots) up to which they are asked: the index
 # merges its lists item by item, and 504 keys (no kind, any evening of the week, 9 cells)
@@ -44,8 +43,7 @@ def _kinds(p: SearchParams) -> Sequence[str]:
 
 
 def _codes(p: SearchParams) -> list[int]:
-    days = [DAY_CODES.index(d.value) for d in p.day] if p.day else EVERY_DAY
-    return slot_codes(days, [p.time] if p.time else BANDS)
+    return start_codes(p.weekdays(), p.time)
 
 
 def in_area(p: SearchParams, origin: Any, radius_m: float) -> Any:

@@ -11,7 +11,7 @@ from app.assets.occurs import on_now, on_today, on_within_week
 from app.assets.search_params import SearchParams, When
 from app.assets.slots import in_slots, on_air_from
 from app.core.errors import InvalidInputError, NotFoundError
-from app.core.time import BAND_BOUNDS, DAY_CODES, TimeBand
+from app.core.time import BAND_BOUNDS, TimeBand
 from app.places.models import Place, PlaceKind
 from app.places.service import get_place
 
@@ -107,7 +107,7 @@ def filter_conditions(
             )
         )
     if p.day or p.time:
-        days = [DAY_CODES.index(d.value) for d in p.day] if p.day else None
+        days = p.weekdays()
         if not by_area:  # from the entry's row: narrows the next test
             where.append(in_slots(days, p.time))
         where.append(schedule_matches(days, p.time, today))

@@ -7,7 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, field_validator
 
 from app.assets.models import AssetKind, Attendance, Audience
-from app.core.time import TimeBand, Weekday
+from app.core.time import DAY_CODES, TimeBand, Weekday
 from app.venues.models import AccessFeature
 
 
@@ -68,6 +68,10 @@ class SearchParams(BaseModel):
         if value is not None and value.tzinfo is not None:
             raise ValueError("give a local time as HH:MM, without a time zone")
         return value
+
+    def weekdays(self) -> list[int] | None:
+        """The chosen days as weekday numbers (Monday = 0), None when no day is chosen."""
+        return [DAY_CODES.index(d.value) for d in self.day] if self.day else None
 
     def is_filtered(self) -> bool:
         return bool(self.filters())

@@ -81,11 +81,14 @@ def slots_are_exact(schedules: Sequence[SlotSource]) -> bool:
     return all(s.frequency != Frequency.once and s.valid_until is None for s in schedules)
 
 
+def start_codes(days: Sequence[int] | None, band: TimeBand | None) -> list[int]:
+    """The start codes of `days` (every day if None) in `band` (every band if None)."""
+    return slot_codes(EVERY_DAY if days is None else days, BANDS if band is None else [band])
+
+
 def in_slots(days: Sequence[int] | None, band: TimeBand | None) -> Any:
     """The entry has a schedule on one of `days` (any day if None) in `band` (any if None)."""
-    return _has_any(
-        slot_codes(EVERY_DAY if days is None else days, BANDS if band is None else [band])
-    )
+    return _has_any(start_codes(days, band))
 
 
 def on_air_from(now: datetime) -> Any:
@@ -95,5 +98,13 @@ def on_air_from(now: datetime) -> Any:
     return _has_any([ON_AIR + code for code in slot_codes([now.weekday()], bands)])
 
 
-def _has_any(codes: list[int]) -> Any:
-    return col(Asset.slots).op("&&")(bindparam(None, codes, type_=ARRAY(Integer())))
+def on_air_at(now: datetime, slots: Any = None) -> Any:
+    """The entry has an occurrence running in now's weekday and time band: one may be under
+    way (`slots`: the column to test, the entry's own by default)."""
+    current = slot_codes([now.weekday()], [time_band(now.time())])
+    return _has_any([ON_AIR + code for code in current], slots)
+
+
+def _has_any(codes: list[int], slots: Any = None) -> Any:
+    column = col(Asset.slots) if slots is None else slots
+    return column.op("&&")(bindparam(None, codes, type_=ARRAY(Integer())))

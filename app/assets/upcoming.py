@@ -10,28 +10,24 @@ on-air slot for now's weekday and time band (app.assets.slots) says one may be, 
 entry is read first."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, case, func
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, case, func
 
-from app.assets.slots import ON_AIR, SlotSource, slot_codes, start_days
-from app.core.time import time_band
+from app.assets.slots import SlotSource, on_air_at, start_days
 
 DAY_MINUTES = 24 * 60
 WEEK_MINUTES = 7 * DAY_MINUTES
 
 
+def _week_minute(day: int, clock: time) -> int:
+    return day * DAY_MINUTES + clock.hour * 60 + clock.minute
+
+
 def week_starts(schedules: Sequence[SlotSource]) -> list[int]:
     """Minutes of the week at which these schedules can start (stored on save)."""
-    return sorted(
-        {
-            day * DAY_MINUTES + s.start_time.hour * 60 + s.start_time.minute
-            for s in schedules
-            for day in start_days(s)
-        }
-    )
+    return sorted({_week_minute(day, s.start_time) for s in schedules for day in start_days(s)})
 
 
 def next_start_bound(starts: Any, slots: Any, now: datetime) -> ColumnElement[int]:
@@ -43,9 +39,7 @@ def next_start_bound(starts: Any, slots: Any, now: datetime) -> ColumnElement[in
     The starts are stored in order, so the nearest is found by `width_bucket` (how many are
     before now) rather than by unnesting each entry's array (a fifth of the combined search's
     SQL)."""
-    minute = now.weekday() * DAY_MINUTES + now.hour * 60 + now.minute
+    minute = _week_minute(now.weekday(), now.time())
     before_now = func.width_bucket(minute - 1, starts)
     nearest = func.coalesce(starts[before_now + 1], starts[1] + WEEK_MINUTES) - minute
-    under_way = ON_AIR + slot_codes([now.weekday()], [time_band(now.time())])[0]
-    maybe_on = slots.op("&&")(bindparam(None, [under_way], type_=ARRAY(Integer())))
-    return case((maybe_on, -2 * DAY_MINUTES), else_=nearest)
+    return case((on_air_at(now, slots), -2 * DAY_MINUTES), else_=nearest)
