@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 from app.assets.models import Asset, AssetInterest, Attendance, Audience, Interest, Schedule
 from app.assets.occurs import on_now, on_today, on_within_week
 from app.assets.search_params import SearchParams, When
-from app.assets.slots import in_slots, on_air_from
+from app.assets.slots import in_slots, on_air_during, on_air_from
 from app.core.errors import InvalidInputError, NotFoundError
 from app.core.time import BAND_BOUNDS, TimeBand
 from app.places.models import Place, PlaceKind
@@ -75,6 +75,15 @@ def schedule_between(after: time | None, before: time | None, today: date) -> An
     return exists().where(*conds)
 
 
+def _the_one_day(p: SearchParams, now: datetime, by_area: bool) -> int | None:
+    """The one weekday every match is on air during, if the search names one: today's for
+    when=now or today, else a single chosen day (unless the area keys find the matches)."""
+    if p.when in (When.now, When.today):
+        return now.weekday()
+    days = p.weekdays()
+    return days[0] if days is not None and len(days) == 1 and not by_area else None
+
+
 def resolve_town(session: Session, slug: str) -> Place:
     try:
         return get_place(session, slug=slug)
@@ -116,6 +125,8 @@ def filter_conditions(
         where.append(on_now(now) if p.when == When.now else on_today(now))
     elif p.when == When.week:
         where.append(on_within_week(now))
+    if p.near and (day := _the_one_day(p, now, by_area)) is not None:
+        where.append(on_air_during(day))  # implied by the tests above: picks the day's index
     if p.mode == Attendance.hybrid:
         where.append(col(Asset.attendance) == Attendance.hybrid)
     elif p.mode:

@@ -9,6 +9,7 @@ from geoalchemy2 import Geography, Geometry
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, Relationship, SQLModel
 
+from app.assets.slot_codes import WEEKDAY_NAMES, on_air_codes
 from app.core.time import Frequency
 from app.core.timestamps import Timestamped
 from app.core.types import date_array, empty_list, enum_type, int_array, text_array
@@ -157,6 +158,17 @@ class Asset(AssetBase, Timestamped, table=True):
             "grid",
             postgresql_using="gist",
             postgresql_where=sa.text("status = 'published'"),
+        ),
+        # One day's entries by place: a near search for one day (when=today, day=fri) walks
+        # that day's, not every entry's (migration 0023; app.assets.slots.on_air_during).
+        *(
+            sa.Index(
+                f"ix_asset_published_grid_{name}",
+                "grid",
+                postgresql_using="gist",
+                postgresql_where=sa.text(f"status = 'published' AND slots && {on_air_codes(day)}"),
+            )
+            for day, name in enumerate(WEEKDAY_NAMES)
         ),
         # Near + one kind (a meeting finder's search) walks only that kind's entries, nearest
         # first: kind as a GiST key needs the btree_gist extension (migration 0015).

@@ -1,8 +1,7 @@
 """When in the week an entry meets, coarsely: its (weekday, time band) slots, as small
-integers on the entry itself: where its occurrences start (weekday × 4 + band; Monday morning
-= 0, Sunday night = 27) and, from ON_AIR = 28 on, every (weekday, band) an occurrence is still
-running in, hour by hour from its start to its end (an hour if it gives none; past midnight
-into the next weekday).
+integers on the entry itself (app.assets.slot_codes): where its occurrences start and every
+(weekday, band) an occurrence is still running in, hour by hour from its start to its end (an
+hour if it gives none; past midnight into the next weekday).
 
 Day and time filters test these first and the exact schedule check (validity, one-off dates)
 only on what passes: at a million entries, a town + day + time search probed the schedule table
@@ -13,16 +12,15 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
-from sqlalchemy import Integer, bindparam
+from sqlalchemy import Integer, bindparam, literal_column
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import col
 
 from app.assets.models import Asset
+from app.assets.slot_codes import BANDS, ON_AIR, on_air_codes, slot_codes
 from app.core.time import DEFAULT_DURATION, Frequency, TimeBand, time_band
 
-BANDS = tuple(TimeBand)
 EVERY_DAY = range(7)
-ON_AIR = 7 * len(BANDS)
 
 
 class SlotSource(Protocol):
@@ -32,10 +30,6 @@ class SlotSource(Protocol):
     start_time: time
     end_time: time | None
     valid_until: date | None
-
-
-def slot_codes(days: Iterable[int], bands: Iterable[TimeBand]) -> list[int]:
-    return sorted({day * len(BANDS) + BANDS.index(band) for day in days for band in bands})
 
 
 def start_days(schedule: SlotSource) -> Iterable[int]:
@@ -96,6 +90,14 @@ def on_air_from(now: datetime) -> Any:
     weekday: what when=today and when=now keep is among these."""
     bands = {time_band(time(hour)) for hour in range(now.hour, 24)}
     return _has_any([ON_AIR + code for code in slot_codes([now.weekday()], bands)])
+
+
+def on_air_during(day: int) -> Any:
+    """The entry has an occurrence running at some time of weekday `day`: true of every entry
+    on air or starting that day, and the predicate of that day's index of places
+    (ix_asset_published_grid_<day>), which a near search for one day walks instead of every
+    entry's (when=today at a million entries: 3,207 entries read for 562, 11 ms; 736, 4.6 ms)."""
+    return col(Asset.slots).op("&&")(literal_column(on_air_codes(day)))
 
 
 def on_air_at(now: datetime, slots: Any = None) -> Any:

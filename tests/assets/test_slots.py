@@ -1,12 +1,13 @@
 """The (weekday, time band) slots stored on each entry: computed on save, backfilled by the
 migration's SQL to the same values, and a superset of what the exact schedule filter keeps."""
 
+import json
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select, text, true
+from sqlalchemy import func, select, text, true
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.assets import filters
 from app.assets.models import Asset
@@ -14,7 +15,9 @@ from app.assets.schemas import ScheduleCreate
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
 from app.assets.service import create_asset
-from app.assets.slots import ON_AIR, schedule_slots, slot_codes
+from app.assets.slot_codes import WEEKDAY_NAMES
+from app.assets.slots import ON_AIR, on_air_during, schedule_slots, slot_codes
+from app.core.explain import ExplainJson
 from app.core.time import TimeBand, zone
 from tests.assets.test_service import make
 from tests.migration_module import migration
@@ -127,3 +130,47 @@ def test_exact_slots_skip_only_probes_that_cannot_change_the_answer(
     session.execute(text("UPDATE asset SET slots_exact = false"))  # every schedule probed
     assert fast == [h.asset.id for h in search_assets(session, params=search).hits]
     assert fast and not gone & set(fast)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"when": "today"}, {"when": "now"}, *({"day": [d]} for d in WEEKDAY_NAMES),
+     {"day": ["sun"], "time": "night"}],
+)  # fmt: skip
+def test_a_days_index_condition_never_hides_a_match(
+    session: Session, monkeypatch: pytest.MonkeyPatch, params: dict[str, object]
+) -> None:
+    """A near search for one day also asks for entries on air that day (the predicate of that
+    day's index, migration 0023): it must hold of every match, at every hour, past midnight."""
+    late = make(external_id="late", schedules=[
+        ScheduleCreate(frequency="weekly", weekdays=[6], start_time=time(23), end_time=time(1))
+    ])  # fmt: skip
+    create_asset(session, data=late)
+    search = SearchParams.model_validate({**params, "near": "B69 3DE", "radius": 50,
+                                          "per_page": 100})  # fmt: skip
+    monday = datetime(2026, 11, 23, tzinfo=zone())
+    seen = 0
+    for hours in range(-3, 24, 3):
+        now = monday + timedelta(hours=hours, minutes=30)
+        fast = search_assets(session, params=search, now=now)
+        with monkeypatch.context() as slow:
+            slow.setattr(filters, "on_air_during", lambda day: true())
+            every = search_assets(session, params=search, now=now)
+        assert [h.asset.id for h in fast.hits] == [h.asset.id for h in every.hits], now
+        seen += len(every.hits)
+    assert seen > 0, "the demo data has something on at some of these hours"
+
+
+def test_a_near_search_for_one_day_can_walk_that_days_index(session: Session) -> None:
+    """The search's condition is the index predicate to the letter (app.assets.slot_codes):
+    with sequential scans off, the planner walks Thursday's index nearest first."""
+    origin = func.ST_SetSRID(func.ST_MakePoint(400000, 290000), 27700)
+    nearest = (
+        select(col(Asset.id))
+        .where(col(Asset.status) == "published", on_air_during(3))
+        .order_by(col(Asset.grid).op("<->")(origin))
+        .limit(5)
+    )
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = json.dumps(session.execute(ExplainJson(nearest)).scalar_one())
+    assert '"Index Name": "ix_asset_published_grid_thu"' in plan, plan
