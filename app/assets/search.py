@@ -17,7 +17,6 @@ from app.assets.search_params import SearchParams, Sort
 from app.assets.upcoming import next_start_bound
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
-from app.core.explain import estimated_rows
 from app.core.geo import grid_point, metres_to_miles, miles_to_metres
 from app.core.time import Occurrence, local_now, next_occurrence, zone
 from app.geocoding.service import Located, locate
@@ -140,20 +139,19 @@ class _Timed:
 def _computed(
     session: Session, query: SearchQuery, now: datetime, need: int | None
 ) -> tuple[list[_Timed], int]:
-    """sort=next: the matches (the first MAX_COMPUTED_ROWS + 1 in the query's order) read in
-    order of a lower bound of their next start (app.assets.upcoming), each one's
-    next occurrence worked out from its schedules a chunk at a time, and sorted soonest first.
-    With `need` (a page's end) the reading stops once `need` are known whose next starts all
-    come before any unread match's bound: the page cannot change (the combined search at a
-    million entries worked out 1,156 to show 20). Returns them and how many matched (up to
-    MAX_COMPUTED_ROWS + 1)."""
-    matches = query.stmt.add_columns(col(Asset.name), col(Asset.week_starts), col(Asset.slots))
-    first = matches.limit(MAX_COMPUTED_ROWS + 1).subquery()
-    bound = next_start_bound(first.c.week_starts, first.c.slots, now).label("bound")
-    kept = [c for c in first.c if c.name not in ("name", "week_starts", "slots")]
+    """sort=next: the matches read in order of a lower bound of their next start
+    (app.assets.upcoming), the first MAX_COMPUTED_ROWS at most, each one's next occurrence
+    worked out from its schedules a chunk at a time, and sorted soonest first. With `need` (a
+    page's end) the reading stops once `need` are known whose next starts all come before any
+    unread match's bound: the page cannot change (the combined search at a million entries
+    worked out 1,156 to show 20; now 40). Returns them and how many matched, counted exactly
+    (the database orders every match by its bound anyway)."""
+    bound = next_start_bound(col(Asset.week_starts), col(Asset.slots), now).label("bound")
     rows = session.execute(
-        select(*kept, first.c.name, bound, func.count().over())
-        .order_by(bound.asc().nulls_last(), func.lower(first.c.name), first.c.id)
+        query.stmt.order_by(None)
+        .add_columns(col(Asset.name), bound, func.count().over())
+        .order_by(bound.asc().nulls_last(), func.lower(col(Asset.name)), col(Asset.id))
+        .limit(MAX_COMPUTED_ROWS)
         .execution_options(yield_per=COMPUTED_CHUNK)
     )
     timed: list[_Timed] = []
@@ -165,13 +163,13 @@ def _computed(
         for *row, name, _, _ in chunk:
             found = schedules[row[0]]
             timed.append(_Timed(tuple(row), name, next_occurrence(found, now), found))
-        matched = chunk[0][-1]  # count(*) over every match read or not
+        matched = chunk[0][-1]  # count(*) over every match, read or not
         timed.sort(key=lambda t: _soonest(t, now))
         if need is not None and _settled(timed, need, chunk[-1][-2], now):
             break
         size = COMPUTED_CHUNK
     rows.close()
-    return timed[:MAX_COMPUTED_ROWS], matched  # the one past the cap only says there are more
+    return timed, matched
 
 
 def _soonest(t: _Timed, now: datetime) -> tuple[datetime, str, int]:
@@ -216,9 +214,6 @@ def search_assets(
         timed, result.total = _computed(
             session, query, now, offset + params.per_page if paginate else None
         )
-        if result.total > MAX_COMPUTED_ROWS:  # sorted among the first MAX_COMPUTED_ROWS
-            result.total = max(result.total, estimated_rows(session, query.counted))
-            result.total_exact = False
         chosen = timed[offset : offset + params.per_page] if paginate else timed
         known = {t.row[0]: t for t in chosen}
         result.hits = _load(session, [t.row for t in chosen], now, upcoming, known=known)

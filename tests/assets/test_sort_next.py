@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select, text, update
 from sqlmodel import Session, col
 
+from app.assets import search
 from app.assets.models import Asset, Schedule
 from app.assets.schemas import ScheduleCreate
 from app.assets.search import NO_NEXT, search_assets
@@ -98,3 +99,23 @@ def test_the_migration_backfills_what_saving_stores(session: Session, asset_id: 
     session.execute(text(backfill))
     assert dict(session.execute(text("SELECT id, week_starts FROM asset")).tuples().all()) == saved
     assert len(saved) >= 90 and all(saved.values()), "every demo entry has a schedule"
+
+
+def test_past_the_cap_it_reads_the_soonest_bounds_and_counts_every_match(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With more matches than MAX_COMPUTED_ROWS, the ones read are those whose bounds come
+    first (not the first by name, whose soonest could start days after another's), and the
+    total is still every match."""
+    now = MOMENTS[0].replace(tzinfo=zone())
+    every = search_assets(session, params=SearchParams(), paginate=False, now=now)
+    monkeypatch.setattr(search, "MAX_COMPUTED_ROWS", 10)
+    capped = search_assets(session, params=SearchParams(sort="next", per_page=5), now=now)
+    assert capped.total == every.total > 10 and capped.total_exact
+    bound = next_start_bound(col(Asset.week_starts), col(Asset.slots), now)
+    published = select(col(Asset.id), bound).where(col(Asset.status) == "published")
+    bounds = dict(session.execute(published).tuples().all())
+    tenth = sorted(b for b in bounds.values() if b is not None)[9]
+    assert all(bounds[h.asset.id] <= tenth for h in capped.hits)
+    starts = [h.next.start for h in capped.hits if h.next]
+    assert len(starts) == 5 and starts == sorted(starts)
