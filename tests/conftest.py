@@ -3,6 +3,7 @@ inside a transaction that is rolled back."""
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -41,7 +42,7 @@ from sqlmodel import Session  # noqa: E402
 
 from app.accounts.models import Role  # noqa: E402
 from app.core.config import get_settings  # noqa: E402
-from app.core.db import get_engine, get_session  # noqa: E402
+from app.core.db import get_engine, get_session, get_session_factory  # noqa: E402
 from app.core.migrations import upgrade  # noqa: E402
 from app.main import create_app  # noqa: E402
 
@@ -77,11 +78,17 @@ def session(engine: Engine) -> Iterator[Session]:
 def client(session: Session) -> Iterator[TestClient]:
     app = create_app()
 
-    def _session() -> Iterator[Session]:
+    @contextmanager
+    def _sessions() -> Iterator[Session]:
         yield session
         session.commit()  # releases a savepoint; the outer transaction still rolls back
 
+    def _session() -> Iterator[Session]:
+        with _sessions() as same:
+            yield same
+
     app.dependency_overrides[get_session] = _session
+    app.dependency_overrides[get_session_factory] = lambda: _sessions
     with TestClient(app) as test_client:
         yield test_client
 

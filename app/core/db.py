@@ -1,6 +1,7 @@
 """Engine and the per-request session. Services flush; the request's session commits."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 
 from sqlalchemy import Engine, create_engine, text
@@ -30,11 +31,28 @@ def get_engine() -> Engine:
     )
 
 
-def get_session() -> Iterator[Session]:
-    """FastAPI dependency: one session per request, committed when the handler succeeds."""
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+@contextmanager
+def request_session() -> Iterator[Session]:
+    """One request's session, committed when the work in it succeeds."""
     with Session(get_engine()) as session:
         yield session
         session.commit()
+
+
+def get_session() -> Iterator[Session]:
+    """FastAPI dependency: one session per request, committed when the handler succeeds."""
+    with request_session() as session:
+        yield session
+
+
+async def get_session_factory() -> SessionFactory:
+    """FastAPI dependency for async handlers that open the request's session in the one
+    thread that does their database work: FastAPI runs a sync dependency's setup and
+    teardown in a thread each, so `get_session` costs a sync handler three thread hops."""
+    return request_session
 
 
 def database_is_ready(session: Session) -> bool:
