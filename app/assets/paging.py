@@ -30,6 +30,8 @@ class SearchQuery:
     count_order: list[Any] = field(default_factory=list)
     knn: bool = False  # nearest first from the index; ties put in id order afterwards
     order: list[Any] = field(default_factory=list)  # the page's order
+    # Implied conditions that let a walk nearest first use a smaller index (filters.day_walk).
+    walk_hint: list[Any] = field(default_factory=list)
 
     @property
     def counted(self) -> Select[Any]:
@@ -90,7 +92,7 @@ def _page_and_count(
     if offset + per_page + margin > EXACT_COUNT_UP_TO:
         return None
     if query.knn:
-        first = query.stmt.limit(EXACT_COUNT_UP_TO + 1).subquery()
+        first = query.stmt.where(*query.walk_hint).limit(EXACT_COUNT_UP_TO + 1).subquery()
         columns, order = [first.c.id, first.c.distance_m], [first.c.distance_m, first.c.id]
     else:
         numbered = query.stmt.add_columns(func.row_number().over(order_by=query.order).label("n"))
@@ -106,8 +108,10 @@ def _page_and_count(
 
 def capped_count(session: Session, query: SearchQuery) -> int:
     """How many matches there are, counted up to EXACT_COUNT_UP_TO + 1."""
-    capped = query.counted.limit(EXACT_COUNT_UP_TO + 1).subquery()
-    with _nearest_first(session, bool(query.count_order)):
+    walks_nearest = bool(query.count_order)
+    counted = query.counted.where(*query.walk_hint) if walks_nearest else query.counted
+    capped = counted.limit(EXACT_COUNT_UP_TO + 1).subquery()
+    with _nearest_first(session, walks_nearest):
         return session.scalar(select(func.count()).select_from(capped)) or 0
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from app.assets import area, paging
-from app.assets.filters import filter_conditions, resolve_town
+from app.assets.filters import day_walk, filter_conditions, resolve_town
 from app.assets.light import light_schedules, load_light, towns_of
 from app.assets.models import Asset, AssetKind, AssetStatus
 from app.assets.paging import SearchQuery, capped_count, page_counted
@@ -123,7 +123,7 @@ def _build(
     computed = sort == Sort.next
     knn = bool(params.near) and sort == Sort.distance and not by_area
     return SearchQuery(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn,
-                  order=order)  # fmt: skip
+                       order=order, walk_hint=day_walk(params, now, by_area))  # fmt: skip
 
 
 @dataclass
