@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 from app.assets.models import Asset, AssetInterest, Attendance, Audience, Interest, Schedule
 from app.assets.occurs import on_now, on_today, on_within_week
 from app.assets.search_params import SearchParams, When
-from app.assets.slots import in_slots, on_air_during, on_air_from
+from app.assets.slots import in_slots, on_air_at, on_air_during, on_air_from
 from app.core.errors import InvalidInputError, NotFoundError
 from app.core.time import BAND_BOUNDS, TimeBand
 from app.places.models import Place, PlaceKind
@@ -127,7 +127,10 @@ def filter_conditions(
             where.append(in_slots(days, p.time))
         where.append(schedule_matches(days, p.time, today))
     if p.when in (When.now, When.today):
-        where.append(on_air_from(now))  # from the entry's row: narrows the next test
+        # From the entry's row, to narrow the exact test: running now means on air in now's
+        # time band (a city centre's when=now at a million entries probed 4,805 schedules
+        # with the rest of the day's bands).
+        where.append(on_air_at(now) if p.when == When.now else on_air_from(now))
         where.append(on_now(now) if p.when == When.now else on_today(now))
     elif p.when == When.week:
         where.append(on_within_week(now))

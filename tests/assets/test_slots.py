@@ -80,10 +80,11 @@ def test_the_on_air_prefilter_never_hides_what_the_exact_check_keeps(
     monday = datetime(2026, 11, 23, tzinfo=zone())  # and the Sunday night before it
     seen = 0
     for hours in range(-3, 24, 1):
-        now = monday + timedelta(hours=hours, minutes=30)
+        now = monday + timedelta(hours=hours, minutes=hours * 29 % 60)  # :00 … :59
         fast = search_assets(session, params=params, now=now)
         with monkeypatch.context() as slow:
             slow.setattr(filters, "on_air_from", lambda now: true())
+            slow.setattr(filters, "on_air_at", lambda now: true())
             exact = search_assets(session, params=params, now=now)
         assert [h.asset.id for h in fast.hits] == [h.asset.id for h in exact.hits], now
         seen += len(exact.hits)
