@@ -21,6 +21,7 @@ from app.core.errors import InvalidInputError
 from app.geocoding.service import locate
 from app.imports.matching import match_many
 from app.imports.merge import merge_upstream
+from app.imports.statistics import GrowingTables
 from app.mapping.models import Suggestion, SuggestionKind, SuggestionStatus
 from app.places.models import Place
 from scrapers.base import ImportRecord, SourceError
@@ -99,7 +100,7 @@ def run_import(
     known = _known(session, source=source)
     # No flush before every lookup: new entries are written a batch at a time (_Batch).
     with session.no_autoflush:
-        batch = _Batch(town=town)
+        batch = _Batch(town=town, tables=GrowingTables.at_start(session, first_after=BATCH))
         _run(session, report, seen, known, records, trusted, progress, batch)
         batch.finish(session, report, trusted=trusted)
     if not seen:  # an empty or misread feed must not mark everything "may have closed"
@@ -162,6 +163,7 @@ class _Batch:
     venues in one query each and inserted in one flush for the lot (a few queries per record
     were most of an import's time), then their revisions and "may be the same" notes."""
 
+    tables: GrowingTables
     town: Place | None = None  # the source's default town
     records: list[tuple[AssetCreate, str | None]] = field(default_factory=list)  # (data, unplaced)
 
@@ -188,6 +190,7 @@ class _Batch:
         session.flush()
         record_created(session, assets, source=source)
         report.created += len(assets)
+        self.tables.wrote(session, len(assets))
         for asset, (_, other) in zip(assets, fresh, strict=True):
             if other is not None:
                 session.add(
