@@ -32,6 +32,7 @@ class SearchQuery:
     order: list[Any] = field(default_factory=list)  # the page's order
     # Implied conditions that let a walk nearest first use a smaller index (filters.day_walk).
     walk_hint: list[Any] = field(default_factory=list)
+    keyed: bool = False  # the area keys find the matches (app.assets.area): few of them
 
     @property
     def counted(self) -> Select[Any]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from app.assets import area, paging
@@ -17,6 +17,7 @@ from app.assets.search_params import SearchParams, Sort
 from app.assets.upcoming import next_start_bound
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
+from app.core.explain import estimated_rows
 from app.core.geo import grid_point, metres_to_miles, miles_to_metres
 from app.core.time import Occurrence, local_now, next_occurrence, zone
 from app.geocoding.service import Located, locate
@@ -123,7 +124,8 @@ def _build(
     computed = sort == Sort.next
     knn = bool(params.near) and sort == Sort.distance and not by_area
     return SearchQuery(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn,
-                       order=order, walk_hint=day_walk(params, now, by_area))  # fmt: skip
+                       order=order, walk_hint=day_walk(params, now, by_area),
+                       keyed=by_area)  # fmt: skip
 
 
 @dataclass
@@ -140,20 +142,12 @@ def _computed(
     session: Session, query: SearchQuery, now: datetime, need: int | None
 ) -> tuple[list[_Timed], int]:
     """sort=next: the matches read in order of a lower bound of their next start
-    (app.assets.upcoming), the first MAX_COMPUTED_ROWS at most, each one's next occurrence
-    worked out from its schedules a chunk at a time, and sorted soonest first. With `need` (a
-    page's end) the reading stops once `need` are known whose next starts all come before any
-    unread match's bound: the page cannot change (the combined search at a million entries
-    worked out 1,156 to show 20; now 40). Returns them and how many matched, counted exactly
-    (the database orders every match by its bound anyway)."""
-    bound = next_start_bound(col(Asset.week_starts), col(Asset.slots), now).label("bound")
-    rows = session.execute(
-        query.stmt.order_by(None)
-        .add_columns(col(Asset.name), bound, func.count().over())
-        .order_by(bound.asc().nulls_last(), func.lower(col(Asset.name)), col(Asset.id))
-        .limit(MAX_COMPUTED_ROWS)
-        .execution_options(yield_per=COMPUTED_CHUNK)
-    )
+    (app.assets.upcoming), each one's next occurrence worked out from its schedules a chunk at
+    a time, and sorted soonest first. With `need` (a page's end) the reading stops once `need`
+    are known whose next starts all come before any unread match's bound: the page cannot
+    change (the combined search at a million entries worked out 1,156 to show 20; now 40).
+    Returns them (at most MAX_COMPUTED_ROWS) and how many matched (see _by_bound)."""
+    rows = session.execute(_by_bound(query, now).execution_options(yield_per=COMPUTED_CHUNK))
     timed: list[_Timed] = []
     matched = 0
     # A first chunk of twice the page: the bounds are mostly the next starts themselves.
@@ -170,6 +164,39 @@ def _computed(
         size = COMPUTED_CHUNK
     rows.close()
     return timed, matched
+
+
+def _by_bound(query: SearchQuery, now: datetime) -> Select[Any]:
+    """The matches as (row…, name, bound, count), soonest bound first. Found by the area keys
+    (few, and read from a bitmap either way) every match is ordered by its bound and counted
+    (the combined search at a million entries: p50 ~1.5 ms less than sorting by name first).
+    Otherwise the first MAX_COMPUTED_ROWS by name are, counted to one more (an index walk can
+    stop there): ordering every match by its bound read a million entries for a search with
+    no filter (28 ms → 1.3 s)."""
+    if query.keyed:
+        bound = next_start_bound(col(Asset.week_starts), col(Asset.slots), now).label("bound")
+        return (
+            query.stmt.order_by(None)
+            .add_columns(col(Asset.name), bound, func.count().over())
+            .order_by(bound.asc().nulls_last(), func.lower(col(Asset.name)), col(Asset.id))
+            .limit(MAX_COMPUTED_ROWS)
+        )
+    matches = query.stmt.add_columns(col(Asset.name), col(Asset.week_starts), col(Asset.slots))
+    first = matches.limit(MAX_COMPUTED_ROWS + 1).subquery()
+    by_name = [func.lower(first.c.name), first.c.id]
+    kept = [c for c in first.c if c.name not in ("name", "week_starts", "slots")]
+    bounded = select(
+        *kept, first.c.name,
+        next_start_bound(first.c.week_starts, first.c.slots, now).label("bound"),
+        func.count().over().label("matched"),  # to the cap and one more: "more than"
+        func.row_number().over(order_by=by_name).label("by_name"),
+    ).subquery()  # fmt: skip
+    shown = [c for c in bounded.c if c.name != "by_name"]
+    return (
+        select(*shown)
+        .where(bounded.c.by_name <= MAX_COMPUTED_ROWS)  # the one past the cap is not shown
+        .order_by(bounded.c.bound.asc().nulls_last(), func.lower(bounded.c.name), bounded.c.id)
+    )
 
 
 def _soonest(t: _Timed, now: datetime) -> tuple[datetime, str, int]:
@@ -214,6 +241,9 @@ def search_assets(
         timed, result.total = _computed(
             session, query, now, offset + params.per_page if paginate else None
         )
+        if result.total > MAX_COMPUTED_ROWS and not query.keyed:  # counted to the cap only
+            result.total = max(result.total, estimated_rows(session, query.counted))
+            result.total_exact = False
         chosen = timed[offset : offset + params.per_page] if paginate else timed
         known = {t.row[0]: t for t in chosen}
         result.hits = _load(session, [t.row for t in chosen], now, upcoming, known=known)
