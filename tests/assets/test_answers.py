@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlmodel import Session
 
 from app.assets import answers, api
@@ -15,6 +14,7 @@ from app.assets.answers import SEARCHES, answer_key
 from app.core.config import get_settings
 from app.core.time import local_now
 from app.feeds import cache
+from tests.statements import sent_statements
 
 URL = "/api/v1/assets?near=B69%203DE&radius=5&kind=meeting"
 
@@ -23,11 +23,8 @@ URL = "/api/v1/assets?near=B69%203DE&radius=5&kind=meeting"
 def statements(session: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(get_settings(), "data_version_ttl_s", 60.0)
     monkeypatch.setattr(cache._LAST_VERSION, "read_at", float("-inf"))  # none remembered
-    seen: list[str] = []
-    keep = lambda *args: seen.append(args[2])  # noqa: E731
-    event.listen(session.get_bind(), "before_cursor_execute", keep)
-    yield seen
-    event.remove(session.get_bind(), "before_cursor_execute", keep)
+    with sent_statements(session) as seen:
+        yield seen
 
 
 def test_a_repeat_is_answered_without_the_database(

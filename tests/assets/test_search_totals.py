@@ -5,13 +5,14 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from app.assets import paging
 from app.assets.api import SEARCHES
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
+from tests.statements import sent_statements
 
 SHAPES = [
     {"near": "B69 3DE", "radius": 10},
@@ -95,14 +96,8 @@ def test_when_the_planner_expects_many_more_matches_only_the_page_is_read(
 ) -> None:
     exact = search_assets(session, params=SearchParams.model_validate(shape))
     monkeypatch.setattr(paging, "TRUST_ESTIMATE_ABOVE", 0)
-    statements: list[str] = []
-    listen = "before_cursor_execute"
-    keep = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(session.get_bind(), listen, keep)
-    try:
+    with sent_statements(session) as statements:
         trusted = search_assets(session, params=SearchParams.model_validate(shape))
-    finally:
-        event.remove(session.get_bind(), listen, keep)
     assert [h.asset.id for h in trusted.hits] == [h.asset.id for h in exact.hits]
     if exact.params.when is None:  # computed searches count as they filter
         assert not trusted.total_exact and trusted.total >= len(trusted.hits)
@@ -121,14 +116,9 @@ def test_counted_past_the_cap_with_a_lower_estimate_says_more_than(
 
 
 def test_the_nearest_first_count_turns_sorting_off_for_itself_only(session: Session) -> None:
-    statements: list[str] = []
-    keep = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(session.get_bind(), "before_cursor_execute", keep)
-    try:
-        near = SearchParams.model_validate({"near": "B69 3DE", "radius": 10, "sort": "distance"})
+    near = SearchParams.model_validate({"near": "B69 3DE", "radius": 10, "sort": "distance"})
+    with sent_statements(session) as statements:
         assert search_assets(session, params=near).hits
-    finally:
-        event.remove(session.get_bind(), "before_cursor_execute", keep)
     switched = [s for s in statements if "enable_sort" in s]
     assert switched == ["SET LOCAL enable_sort = off", "SET LOCAL enable_sort = on"]
     assert session.execute(text("SHOW enable_sort")).scalar_one() == "on"

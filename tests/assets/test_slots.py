@@ -5,7 +5,7 @@ import json
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event, func, select, text, true
+from sqlalchemy import func, select, text, true
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
@@ -21,6 +21,7 @@ from app.core.explain import ExplainJson
 from app.core.time import TimeBand, zone
 from tests.assets.test_service import make
 from tests.migration_module import migration
+from tests.statements import sent_statements
 
 
 def _python_slots(session: Session) -> dict[int, list[int]]:
@@ -179,19 +180,10 @@ def test_the_days_index_condition_is_in_the_walks_not_in_the_estimate(session: S
     """The planner multiplies the selectivities of implied conditions: asked of the estimate,
     the day's condition would shrink the "about N" totals (when=today near B69 at a million
     entries: 483 expected for 3,175). So it is asked only where matches are walked."""
-    sent: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        sent.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        when = datetime(2026, 11, 26, 13, 30, tzinfo=zone())  # a Thursday
-        params = SearchParams(near="B69 3DE", radius=5, when="today")
-        search_assets(session, params=params, now=when)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    when = datetime(2026, 11, 26, 13, 30, tzinfo=zone())  # a Thursday
+    with sent_statements(session) as sent:
+        search_assets(session, params=SearchParams(near="B69 3DE", radius=5, when="today"),
+                      now=when)  # fmt: skip
     thursday = on_air_codes(3)
     estimates = [s for s in sent if s.startswith("EXPLAIN")]
     walks = [s for s in sent if "count(*) OVER" in s]

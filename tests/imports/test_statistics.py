@@ -1,12 +1,13 @@
 """A large import keeps the planner's statistics up with the rows it writes: analysed once it
 has written as many entries as there were (at least a batch), then each time they double."""
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from app.assets.service import create_assets
 from app.imports.statistics import GROWN_BY_IMPORTS, GrowingTables
 from tests.assets.test_service import make
+from tests.statements import sent_statements
 
 
 def _planner_rows(session: Session, table: str) -> float:
@@ -19,19 +20,10 @@ def _planner_rows(session: Session, table: str) -> float:
 
 
 def test_the_tables_are_analysed_as_they_double(session: Session) -> None:
-    sent: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        sent.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        tables = GrowingTables(next_at=200)
+    tables = GrowingTables(next_at=200)
+    with sent_statements(session) as sent:
         for entries in (150, 49, 1, 100, 99, 1):  # 150, 199, 200, 300, 399, 400 written
             tables.wrote(session, entries)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     analysed = [s for s in sent if s.startswith("ANALYZE")]
     assert analysed == [f"ANALYZE {t}" for t in GROWN_BY_IMPORTS] * 2  # at 200 and at 400
     assert tables.next_at == 800
