@@ -47,8 +47,11 @@ def _remembered(scope: Scope) -> Response | None:
     url, now = str(URL(scope=scope)), local_now()
     key = answer_key(url, geojson, version, now)
     hit = SEARCHES.get(key)
-    if hit is None and SEARCHES.is_building(key):
-        # The minute has just turned and one request is building this minute's answer: the
-        # others have last minute's (else they all queued for the handlers' threads).
-        hit = SEARCHES.get(answer_key(url, geojson, version, now - timedelta(minutes=1)))
+    if hit is None:
+        # The minute has just turned: one request is sent to build this minute's answer and
+        # the others have last minute's meanwhile (else they all queued for the handlers'
+        # threads). Without last minute's, every one goes: they wait for one build there.
+        last = SEARCHES.get(answer_key(url, geojson, version, now - timedelta(minutes=1)))
+        if last is not None and not SEARCHES.claim(key):
+            hit = last
     return Response(hit.body, media_type=hit.media_type) if hit else None

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from app.core.config import get_settings
 
 BUILD_WAIT_S = 30  # a waiting request builds for itself after this long
+CLAIM_S = 5.0  # a request sent to build an entry is waited for this long before another is
 LOG = logging.getLogger("waymark.cache")
 
 
@@ -38,6 +39,7 @@ class FeedCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple[str, str], CachedFeed] = OrderedDict()
         self._building: dict[tuple[str, str], Event] = {}
+        self._claims: dict[tuple[str, str], float] = {}  # key → when one was sent to build it
         self._lock = Lock()
 
     def get_or_build(
@@ -62,15 +64,26 @@ class FeedCache:
         finally:
             with self._lock:
                 self._building.pop(key).set()
+                self._claims.pop(key, None)  # built or failed: the next may try
+
+    def claim(self, key: tuple[str, str]) -> bool:
+        """Whether the caller is the one to build `key`: nobody is building it or has been sent
+        to in the last CLAIM_S seconds. Taken on the event loop as a request arrives, so the
+        rest know at once; when the check waited for a handler thread to start building,
+        every request that arrived in between was sent to the handlers as well."""
+        now = time.monotonic()
+        with self._lock:
+            for old in [k for k, at in self._claims.items() if now - at >= CLAIM_S]:
+                del self._claims[old]  # sent, but built under another key or not at all
+            if key in self._building or key in self._claims or self._fresh(key) is not None:
+                return False
+            self._claims[key] = now
+            return True
 
     def get(self, key: tuple[str, str]) -> CachedFeed | None:
         """The entry if it is there and fresh; nothing is built."""
         with self._lock:
             return self._fresh(key)
-
-    def is_building(self, key: tuple[str, str]) -> bool:
-        with self._lock:
-            return key in self._building
 
     def _fresh(self, key: tuple[str, str]) -> CachedFeed | None:
         hit = self._entries.get(key)
@@ -83,6 +96,7 @@ class FeedCache:
         entry = CachedFeed(*built, time.monotonic())
         with self._lock:
             self._entries[key] = entry
+            self._claims.pop(key, None)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         return entry
@@ -90,6 +104,7 @@ class FeedCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._claims.clear()
 
 
 def data_version(session: Session) -> str:

@@ -82,3 +82,24 @@ def test_while_a_new_minute_is_built_the_others_have_last_minute(
     assert client.get(URL).content == first.content and statements == []
     monkeypatch.delitem(SEARCHES._building, building)
     assert client.get(URL).status_code == 200 and statements, "built by the handler"
+
+
+def test_when_the_minute_turns_one_request_builds_and_the_rest_have_last_minute(
+    client: TestClient, statements: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decided as each request arrives, on the event loop: had the rest waited for the first
+    to start building in a handler thread, every one in between would have gone there too."""
+    SEARCHES.clear()  # nothing remembered from other tests for the minutes used here
+    first = client.get(URL)
+    later = local_now() + timedelta(minutes=1)
+    monkeypatch.setattr(answers, "local_now", lambda: later)
+    scope = {
+        "type": "http", "method": "GET", "scheme": "http", "server": ("testserver", 80),
+        "root_path": "", "path": URL.split("?")[0], "query_string": URL.split("?")[1].encode(),
+        "headers": [(b"host", b"testserver")],
+    }  # fmt: skip
+    statements.clear()
+    assert answers._remembered(scope) is None, "the first goes to the handler to build"
+    again = answers._remembered(scope)
+    assert again is not None and again.body == first.content, "the rest: last minute's"
+    assert statements == [], "neither touched the database"

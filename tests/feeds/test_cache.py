@@ -99,3 +99,30 @@ def test_no_thread_when_versions_are_not_remembered(engine: Engine) -> None:
     assert get_settings().data_version_ttl_s == 0  # the tests' setting: read every time
     cache.keep_version_fresh(engine)()
     assert not any(t.name == "data-version" for t in threading.enumerate())
+
+
+def test_one_request_is_sent_to_build_and_the_claim_lapses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cache_ = FeedCache()
+    key = ("u", "v")
+    assert cache_.claim(key), "the first is sent to build it"
+    assert not cache_.claim(key), "the rest are not"
+    clock = time.monotonic()
+    monkeypatch.setattr(cache.time, "monotonic", lambda: clock + cache.CLAIM_S)
+    assert cache_.claim(key), "one that never built it is not waited for past CLAIM_S"
+    cache_.get_or_build(key, lambda: (b"ok", "text/plain"))
+    assert not cache_.claim(key), "built: nothing to claim"
+    assert cache_._claims == {}
+
+
+def test_a_failed_build_frees_its_claim() -> None:
+    cache_ = FeedCache()
+    assert cache_.claim(("u", "v"))
+
+    def broken() -> tuple[bytes, str]:
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError):
+        cache_.get_or_build(("u", "v"), broken)
+    assert cache_.claim(("u", "v")), "the next request may try at once"
