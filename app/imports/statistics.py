@@ -1,8 +1,8 @@
 """The planner's statistics kept up with a large import.
 
-An import writes in one transaction, so autovacuum never sees its rows, and the statistics
-are whatever they were when it began. Into empty tables that can mean "one venue" while
-thousands are written: the duplicate check then joined each batch of 200 records to every
+An import writes in one transaction, so other sessions never count its rows: an autovacuum
+ANALYZE while it runs records the tables it is filling as empty ("one venue" while
+thousands were written). The duplicate check then joined each batch of 200 records to every
 venue by sequential scan (1,800 venues: 0.42 s a batch, growing with the table), and a
 10,000-meeting import took 71–76 s instead of 20. So the tables an import grows are analysed
 once it has written as many entries as they held when it began (at least a batch), and again
