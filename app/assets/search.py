@@ -178,7 +178,7 @@ def _by_bound(query: SearchQuery, now: datetime) -> Select[Any]:
         return (
             query.stmt.order_by(None)
             .add_columns(col(Asset.name), bound, func.count().over())
-            .order_by(bound.asc().nulls_last(), func.lower(col(Asset.name)), col(Asset.id))
+            .order_by(*_bound_first(bound, col(Asset.name), col(Asset.id)))
             .limit(MAX_COMPUTED_ROWS)
         )
     matches = query.stmt.add_columns(col(Asset.name), col(Asset.week_starts), col(Asset.slots))
@@ -195,8 +195,13 @@ def _by_bound(query: SearchQuery, now: datetime) -> Select[Any]:
     return (
         select(*shown)
         .where(bounded.c.by_name <= MAX_COMPUTED_ROWS)  # the one past the cap is not shown
-        .order_by(bounded.c.bound.asc().nulls_last(), func.lower(bounded.c.name), bounded.c.id)
+        .order_by(*_bound_first(bounded.c.bound, bounded.c.name, bounded.c.id))
     )
+
+
+def _bound_first(bound: Any, name: Any, id_: Any) -> list[Any]:
+    """Soonest bound first (none last), then as pages in name order: the SQL twin of _soonest."""
+    return [bound.asc().nulls_last(), func.lower(name), id_]
 
 
 def _soonest(t: _Timed, now: datetime) -> tuple[datetime, str, int]:

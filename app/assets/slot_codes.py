@@ -17,9 +17,14 @@ def slot_codes(days: Iterable[int], bands: Iterable[TimeBand]) -> list[int]:
     return sorted({day * len(BANDS) + BANDS.index(band) for day in days for band in bands})
 
 
+def on_air_slot_codes(days: Iterable[int], bands: Iterable[TimeBand]) -> list[int]:
+    """The on-air slots of `days` in `bands`: an occurrence still running then."""
+    return [ON_AIR + code for code in slot_codes(days, bands)]
+
+
 def on_air_codes(day: int) -> str:
     """SQL: the on-air slots of weekday `day` (0 = Monday) as an array constant. Written out,
     the same text in the indexes' predicates (`slots && <this>`) and in the searches, so the
     planner sees that a search's condition is an index's."""
-    codes = ",".join(str(ON_AIR + code) for code in slot_codes([day], BANDS))
+    codes = ",".join(str(code) for code in on_air_slot_codes([day], BANDS))
     return f"'{{{codes}}}'::integer[]"

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import col
 
 from app.assets.models import Asset
-from app.assets.slot_codes import BANDS, ON_AIR, on_air_codes, slot_codes
+from app.assets.slot_codes import BANDS, on_air_codes, on_air_slot_codes, slot_codes
 from app.core.time import DEFAULT_DURATION, Frequency, TimeBand, time_band
 
 EVERY_DAY = range(7)
@@ -54,9 +54,10 @@ def _hours_on_air(schedule: SlotSource) -> range:
 
 def _on_air(schedule: SlotSource) -> set[int]:
     return {
-        ON_AIR + ((day + hour // 24) % 7) * len(BANDS) + BANDS.index(time_band(time(hour % 24)))
+        code
         for day in start_days(schedule)
         for hour in _hours_on_air(schedule)
+        for code in on_air_slot_codes([(day + hour // 24) % 7], [time_band(time(hour % 24))])
     }
 
 
@@ -89,7 +90,7 @@ def on_air_from(now: datetime) -> Any:
     """The entry has an occurrence running at some time between `now` and midnight, by its
     weekday: what when=today and when=now keep is among these."""
     bands = {time_band(time(hour)) for hour in range(now.hour, 24)}
-    return _has_any([ON_AIR + code for code in slot_codes([now.weekday()], bands)])
+    return _has_any(on_air_slot_codes([now.weekday()], bands))
 
 
 def on_air_during(day: int) -> Any:
@@ -103,8 +104,7 @@ def on_air_during(day: int) -> Any:
 def on_air_at(now: datetime, slots: Any = None) -> Any:
     """The entry has an occurrence running in now's weekday and time band: one may be under
     way (`slots`: the column to test, the entry's own by default)."""
-    current = slot_codes([now.weekday()], [time_band(now.time())])
-    return _has_any([ON_AIR + code for code in current], slots)
+    return _has_any(on_air_slot_codes([now.weekday()], [time_band(now.time())]), slots)
 
 
 def _has_any(codes: list[int], slots: Any = None) -> Any:

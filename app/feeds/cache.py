@@ -96,7 +96,6 @@ class FeedCache:
         entry = CachedFeed(*built, time.monotonic())
         with self._lock:
             self._entries[key] = entry
-            self._claims.pop(key, None)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         return entry

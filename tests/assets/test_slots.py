@@ -15,8 +15,8 @@ from app.assets.schemas import ScheduleCreate
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
 from app.assets.service import create_asset
-from app.assets.slot_codes import WEEKDAY_NAMES, on_air_codes
-from app.assets.slots import ON_AIR, on_air_during, schedule_slots, slot_codes
+from app.assets.slot_codes import ON_AIR, WEEKDAY_NAMES, on_air_codes, slot_codes
+from app.assets.slots import on_air_during, schedule_slots
 from app.core.explain import ExplainJson
 from app.core.time import TimeBand, zone
 from tests.assets.test_service import make
