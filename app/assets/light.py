@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     Integer,
-    Select,
     any_,
     bindparam,
     func,
@@ -23,19 +22,27 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetInterest, Attendance, Interest, Schedule
+from app.core.fixed import FixedStatement, fix
+from app.core.geo import latlon_from_pair, point_pair
 from app.core.time import Frequency
 from app.organisations.models import Organisation
 from app.places.models import Place
 from app.venues.models import Venue
 
-SKIPPED = {"search_vector", "grid", "location", "private_contact", "source_snapshot", "area_keys"}
+# What only searches read (in SQL), and what is private or large.
+SKIPPED = {
+    "search_vector", "grid", "location", "private_contact", "source_snapshot", "area_keys",
+    "slots", "week_starts", "slots_exact",
+}  # fmt: skip
 
 
-# The statements are built once (`cache`) and take the ids as one array parameter: building
-# the entries' select of ~100 columns cost a third of reading a page of 20.
+# The statements are built and compiled once (`cache`, app.core.fixed) and take the ids as one
+# array parameter: building the entries' select of ~100 columns cost a third of reading a page
+# of 20, and SQLAlchemy's execution of it as much again.
 IDS = bindparam("ids", type_=ARRAY(Integer))
 
 
@@ -44,23 +51,22 @@ def _columns(model: Any) -> list[Any]:
 
 
 @cache
-def _by_column(model: Any, column: Any) -> Select[Any]:
-    return select(*_columns(model)).where(column == any_(IDS))
+def _by_column(model: Any, column: Any, dialect: Dialect) -> FixedStatement:
+    return fix(select(*_columns(model)).where(column == any_(IDS)), dialect)
 
 
-def _plain(names: list[str], values: Sequence[Any]) -> SimpleNamespace:
+def _plain(names: Sequence[str], values: Sequence[Any]) -> SimpleNamespace:
     return SimpleNamespace(**dict(zip(names, values, strict=True)))
 
 
 def _rows(session: Session, model: Any, column: Any, ids: Sequence[int]) -> list[SimpleNamespace]:
     """Rows whose `column` is one of `ids`, as plain objects: one array parameter (an IN list
-    of 10,000 parameters cost more to send than the rows), through the session's connection
-    (not the ORM's execution), the column names read once rather than per row."""
+    of 10,000 parameters cost more to send than the rows), on the driver's cursor, the column
+    names read once rather than per row."""
     if not ids:
         return []
-    result = session.connection().execute(_by_column(model, column), {"ids": list(ids)})
-    names = list(result.keys())
-    return [_plain(names, row) for row in result]
+    statement = _by_column(model, column, session.get_bind().dialect)
+    return [_plain(statement.names, row) for row in statement.run(session, ids=list(ids))]
 
 
 def light_schedules(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -93,9 +99,10 @@ def _interests_of_the_entry() -> Any:
 
 
 @cache
-def _places_query() -> tuple[Select[Any], list[list[str]], tuple[int, int, int]]:
+def _places_query(dialect: Dialect) -> tuple[FixedStatement, list[list[str]], tuple[int, int, int]]:
     """The entries' query, each part's column names and where each part ends in a row."""
-    own, at, by = _columns(Asset), _columns(Venue), _columns(Organisation)
+    own, by = _columns(Asset), _columns(Organisation)
+    at = [point_pair(c) if c.name == "location" else c for c in _columns(Venue)]
     statement = (
         select(*own, *at, *by, col(Place.slug), col(Place.name), _interests_of_the_entry())
         .outerjoin(Venue, col(Venue.id) == col(Asset.venue_id))
@@ -104,19 +111,24 @@ def _places_query() -> tuple[Select[Any], list[list[str]], tuple[int, int, int]]
         .where(col(Asset.id) == any_(IDS))
     )
     names = [[c.name for c in part] for part in (own, at, by)]
-    return statement, names, (len(own), len(own) + len(at), len(own) + len(at) + len(by))
+    return (
+        fix(statement, dialect),
+        names,
+        (len(own), len(own) + len(at), len(own) + len(at) + len(by)),
+    )
 
 
 def _with_places(session: Session, ids: Sequence[int]) -> list[SimpleNamespace]:
     """The entries with their venue (and its town's slug and name: `town`), organisation and
     interests, from one query (outer joins)."""
-    statement, names, ends = _places_query()
-    rows = session.connection().execute(statement, {"ids": list(ids)})
+    statement, names, ends = _places_query(session.get_bind().dialect)
+    rows = statement.run(session, ids=list(ids))
     entries = []
     for row in rows:
         entry = _plain(names[0], row[: ends[0]])
         entry.venue = _plain(names[1], row[ends[0] : ends[1]]) if entry.venue_id else None
         if entry.venue is not None:
+            entry.venue.location = latlon_from_pair(entry.venue.location)
             entry.venue.town = (row[ends[2]], row[ends[2] + 1]) if entry.venue.town_id else None
         entry.organisation = (
             _plain(names[2], row[ends[1] : ends[2]]) if entry.organisation_id else None

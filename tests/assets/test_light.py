@@ -1,0 +1,41 @@
+"""Read-only entries (app.assets.light) carry what the ORM's entries carry, as the presenters
+and feed writers read it: every public field, the venue and its point, the organisation, the
+schedules and the interests."""
+
+from sqlmodel import Session, col, select
+
+from app.assets.light import load_light
+from app.assets.models import Asset
+from app.assets.present import ASSET_FIELDS, SCHEDULE_FIELDS, VENUE_FIELDS
+from app.core.geo import latlon_of
+
+
+def _same(light: object, orm: object, names: tuple[str, ...]) -> None:
+    for name in names:
+        assert getattr(light, name) == getattr(orm, name), name
+
+
+def test_light_entries_read_as_the_orm_entries(session: Session) -> None:
+    entries = session.exec(select(Asset).order_by(col(Asset.id)).limit(60)).all()
+    light = load_light(session, [a.id for a in entries if a.id is not None])
+    assert len(light) == len(entries) > 20
+    assert any(a.venue for a in entries) and any(a.organisation for a in entries)
+    for orm in entries:
+        read = light[orm.id or 0]
+        _same(read, orm, (*ASSET_FIELDS, "status", "venue_id", "organisation_id", "access"))
+        assert type(read.kind) is type(orm.kind)
+        if orm.venue is None:
+            assert read.venue is None
+        else:
+            _same(read.venue, orm.venue, (*VENUE_FIELDS, "town_id", "accessibility"))
+            point, expected = latlon_of(read.venue.location), latlon_of(orm.venue.location)
+            assert abs(point.latitude - expected.latitude) < 1e-9
+            assert abs(point.longitude - expected.longitude) < 1e-9
+        assert (read.organisation is None) == (orm.organisation is None)
+        if orm.organisation is not None:
+            assert read.organisation.name == orm.organisation.name
+        by_id = sorted(orm.schedules, key=lambda s: s.id or 0)
+        assert [s.id for s in read.schedules] == [s.id for s in by_id]
+        for s, o in zip(read.schedules, by_id, strict=True):
+            _same(s, o, (*SCHEDULE_FIELDS, "frequency", "weekdays", "start_time", "end_time"))
+        assert sorted(i.id for i in read.interests) == sorted(i.id or 0 for i in orm.interests)

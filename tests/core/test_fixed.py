@@ -1,0 +1,58 @@
+"""Fixed statements on the driver's cursor give the rows SQLAlchemy's execution gives: enums
+as members, arrays as lists, geometries as elements, constants and values bound."""
+
+from typing import Any
+
+from sqlalchemy import ARRAY, Integer, any_, bindparam, literal, select
+from sqlmodel import Session, col
+
+from app.assets.models import Asset, Schedule
+from app.core.fixed import fix
+from app.core.geo import latlon_from_pair, latlon_of, point_pair
+from app.venues.models import Venue
+
+IDS = bindparam("ids", type_=ARRAY(Integer))
+
+
+def _both(session: Session, statement: Any, **values: Any) -> tuple[list[Any], list[Any]]:
+    fixed = fix(statement, session.get_bind().dialect)
+    return fixed.run(session, **values), [tuple(r) for r in session.execute(statement, values)]
+
+
+def test_a_fixed_statement_reads_what_sqlalchemy_reads(session: Session) -> None:
+    ids = list(session.scalars(select(col(Schedule.id)).order_by(col(Schedule.id)).limit(50)))
+    columns = list(Schedule.__table__.columns)  # type: ignore[attr-defined]
+    statement = select(*columns, literal("a constant")).where(col(Schedule.id) == any_(IDS))
+    fixed_rows, orm_rows = _both(session, statement.order_by(col(Schedule.id)), ids=ids)
+    assert len(fixed_rows) == len(ids) > 10
+    assert fixed_rows == orm_rows
+    frequency = [c.name for c in columns].index("frequency")
+    pairs = zip(fixed_rows, orm_rows, strict=True)
+    assert all(type(r[frequency]) is type(o[frequency]) for r, o in pairs)
+    assert fixed_rows[0][-1] == "a constant"
+
+
+def test_enum_and_geometry_columns_are_converted_like_sqlalchemy(session: Session) -> None:
+    statement = (
+        select(col(Asset.id), col(Asset.kind), col(Asset.status), col(Venue.location))
+        .join(Venue, col(Venue.id) == col(Asset.venue_id))
+        .order_by(col(Asset.id))
+        .limit(20)
+    )
+    fixed_rows, orm_rows = _both(session, statement)
+    assert len(fixed_rows) == 20
+    for fixed_row, orm_row in zip(fixed_rows, orm_rows, strict=True):
+        assert fixed_row[:3] == orm_row[:3]
+        assert type(fixed_row[1]) is type(orm_row[1])  # the enum's member, not its text
+        assert latlon_of(fixed_row[3]) == latlon_of(orm_row[3])
+
+
+def test_a_point_read_as_a_pair_is_the_point(session: Session) -> None:
+    statement = select(col(Venue.location), point_pair(col(Venue.location))).limit(20)
+    rows = fix(statement, session.get_bind().dialect).run(session)
+    assert len(rows) == 20
+    for element, pair in rows:
+        expected, read = latlon_of(element), latlon_from_pair(pair)
+        assert abs(expected.latitude - read.latitude) < 1e-9
+        assert abs(expected.longitude - read.longitude) < 1e-9
+        assert latlon_of(read) is read
