@@ -10,6 +10,7 @@ from app.assets.models import Asset, Schedule
 from app.core.fixed import fix
 from app.core.geo import latlon_from_pair, latlon_of, point_pair
 from app.venues.models import Venue
+from tests.statements import sent_statements
 
 IDS = bindparam("ids", type_=ARRAY(Integer))
 
@@ -56,3 +57,12 @@ def test_a_point_read_as_a_pair_is_the_point(session: Session) -> None:
         assert abs(expected.latitude - read.latitude) < 1e-9
         assert abs(expected.longitude - read.longitude) < 1e-9
         assert latlon_of(read) is read
+
+
+def test_the_engine_listeners_see_a_fixed_statement(session: Session) -> None:
+    """What tracing, the tests that read SQL and the benchmark's raw-SQL floor rely on."""
+    fixed = fix(select(col(Schedule.id)).where(col(Schedule.id) == any_(IDS)),
+                session.get_bind().dialect)  # fmt: skip
+    with sent_statements(session) as sent:
+        fixed.run(session, ids=[1, 2])
+    assert sent[-1:] == [fixed.sql]  # after the test session's savepoint
