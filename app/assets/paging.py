@@ -41,6 +41,8 @@ class SearchQuery:
 
 
 TIE_MARGIN = 50
+# Pages and counts select columns, never entries: they run on the session's connection, without
+# the ORM's execution layer (~35 µs a statement, with a near search's own ~115).
 
 
 def page(query: SearchQuery, offset: int, per_page: int) -> Select[Any]:
@@ -68,11 +70,11 @@ def page_counted(
     rows: Sequence[Any]
     estimate = estimated_rows(session, query.counted)
     if estimate > TRUST_ESTIMATE_ABOVE:
-        rows = session.execute(page(query, offset, per_page)).all()
+        rows = session.connection().execute(page(query, offset, per_page)).all()
         return rows, (max(estimate, offset + len(rows)), False)
     both = _page_and_count(session, query, offset, per_page)
     if both is None:
-        rows = session.execute(page(query, offset, per_page)).all()
+        rows = session.connection().execute(page(query, offset, per_page)).all()
         counted = capped_count(session, query)
     else:
         rows, counted = both
@@ -101,7 +103,7 @@ def _page_and_count(
         columns, order = [c for c in first.c if c.name != "n"], [first.c.n]
     walk = select(*columns, func.count().over()).order_by(*order).offset(offset).limit(per_page)
     with _nearest_first(session, query.knn):
-        rows = session.execute(walk).all()
+        rows = session.connection().execute(walk).all()
     if not rows:
         return ([], 0) if offset == 0 else None
     return [tuple(r[:-1]) for r in rows], int(rows[0][-1])
@@ -113,7 +115,7 @@ def capped_count(session: Session, query: SearchQuery) -> int:
     counted = query.counted.where(*query.walk_hint) if walks_nearest else query.counted
     capped = counted.limit(EXACT_COUNT_UP_TO + 1).subquery()
     with _nearest_first(session, walks_nearest):
-        return session.scalar(select(func.count()).select_from(capped)) or 0
+        return session.connection().scalar(select(func.count()).select_from(capped)) or 0
 
 
 @contextmanager

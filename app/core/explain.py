@@ -33,5 +33,5 @@ def _explain(element: ExplainJson, compiler: SQLCompiler, **kw: Any) -> str:
 
 def estimated_rows(session: Any, statement: Any) -> int:
     """The planner's estimate of how many rows `statement` returns."""
-    plan = session.execute(ExplainJson(statement)).scalar_one()
+    plan = session.connection().execute(ExplainJson(statement)).scalar_one()
     return int(plan[0]["Plan"]["Plan Rows"])
