@@ -119,9 +119,12 @@ def data_version(session: Session) -> str:
 def fresh_version() -> str | None:
     """The version for answering from memory without the database, or None when the caller
     should go to the handler (which reads it): the last version read, while it is under
-    `data_version_ttl_s` old; once it is older, one caller is sent to read the next while the
-    others go on with the last for up to STALE_FOR_S more (when every request went to the
-    handlers each second to read it, two workers' p99 was 0.6–0.9 s; 4 ms without)."""
+    `data_version_ttl_s` old; once it is older, the reading thread (keep_version_fresh) is
+    woken to read the next while every caller goes on with the last for up to STALE_FOR_S
+    more (when every request went to the handlers each second to read it, two workers' p99
+    was 0.6–0.9 s; 4 ms without). No caller waits for the read: the one that was sent to a
+    handler to read it, in a thread starved of the GIL by the event loop answering the rest
+    from memory, took 0.14–1.5 s, about once every 4 s under load."""
     return _LAST_VERSION.for_answers()
 
 
@@ -132,7 +135,7 @@ class _VersionMemo:
     def __init__(self) -> None:
         self.version = ""
         self.read_at = float("-inf")
-        self.reading = False  # a caller was sent to read the next version
+        self.wanted = Event()  # wakes the reading thread: the version is older than its ttl
         self.lock = Lock()
 
     def for_answers(self) -> str | None:
@@ -141,11 +144,8 @@ class _VersionMemo:
             age = time.monotonic() - self.read_at
             if ttl <= 0 or age >= ttl + STALE_FOR_S:
                 return None
-            if age < ttl:
-                return self.version
-            if not self.reading:
-                self.reading = True
-                return None
+            if age >= ttl:
+                self.wanted.set()
             return self.version
 
     def get(self, session: Session) -> str:
@@ -161,7 +161,7 @@ class _VersionMemo:
         began = time.monotonic()
         row = reader.execute(VERSION).one()
         with self.lock:
-            self.version, self.read_at, self.reading = f"{row[0]}-{row[1]}", began, False
+            self.version, self.read_at = f"{row[0]}-{row[1]}", began
             return self.version
 
 
@@ -177,8 +177,9 @@ def keep_version_fresh(engine: Engine) -> Callable[[], None]:
     A request sent to read it went through a handler thread, which under load waits for the
     GIL behind the event loop answering from memory: 0.3-0.7 s for a 0.1 ms query, and when
     that passed the staleness limit every request went to the handlers (two workers: p95
-    0.9 s, p99 4.1 s). A thread that only reads needs the GIL a few times a read. The request
-    path stays as it was for when this thread is late or the database is away."""
+    0.9 s, p99 4.1 s). A thread that only reads needs the GIL a few times a read. When it is
+    late, answers go on with the last version (and wake it) for up to STALE_FOR_S; past that,
+    or with the database away, requests go to the handlers, which read it themselves."""
     ttl = get_settings().data_version_ttl_s
     stop = Event()
     if ttl <= 0:
@@ -195,13 +196,18 @@ def keep_version_fresh(engine: Engine) -> Callable[[], None]:
                 if not failing:  # once per outage, not twice a second
                     LOG.warning("data version not read", exc_info=True)
                 failing = True
-            stop.wait(ttl / 2)
+            if failing:
+                stop.wait(ttl / 2)  # not sooner when answers ask: the database is away
+            else:
+                _LAST_VERSION.wanted.wait(ttl / 2)  # or sooner, when answers find it old
+            _LAST_VERSION.wanted.clear()
 
     thread = Thread(target=run, name="data-version", daemon=True)
     thread.start()
 
     def stop_it() -> None:
         stop.set()
+        _LAST_VERSION.wanted.set()
         thread.join(timeout=5)
 
     return stop_it

@@ -95,6 +95,29 @@ def test_a_thread_of_its_own_keeps_the_version_fresh(
     assert cache._LAST_VERSION.read_at == stopped_at
 
 
+def test_an_answer_that_finds_the_version_old_wakes_the_thread_to_read_it(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read at once, not at the thread's next half-ttl: no caller waits for it meanwhile."""
+    monkeypatch.setattr(get_settings(), "data_version_ttl_s", 30.0)  # next read in 15 s
+    memo = cache._LAST_VERSION
+    monkeypatch.setattr(memo, "read_at", float("-inf"))
+    stop = cache.keep_version_fresh(engine)
+    try:
+        deadline = time.monotonic() + 5
+        while cache.fresh_version() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        memo.read_at -= 31  # older than its ttl, within the staleness limit
+        old = memo.read_at
+        assert cache.fresh_version() == memo.version, "answered with the last version"
+        deadline = time.monotonic() + 5
+        while memo.read_at == old and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert memo.read_at > old, "read again within 5 s, not after 15"
+    finally:
+        stop()
+
+
 def test_no_thread_when_versions_are_not_remembered(engine: Engine) -> None:
     assert get_settings().data_version_ttl_s == 0  # the tests' setting: read every time
     cache.keep_version_fresh(engine)()
