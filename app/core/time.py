@@ -189,10 +189,58 @@ def occurrences(
     return sorted(found)
 
 
+def _next_weekly(schedules: Sequence[ScheduleLike], after: datetime) -> Occurrence | None:
+    """What _next_from_windows finds in its first window (a day before `after` to eight
+    after) for schedules that are all every week, without listing the window's occurrences:
+    each schedule's days are walked in order and its first one not finished by `after` is
+    its soonest. A search sorted by next start works out 140 of these (the combined search
+    at a million entries: ~12 µs each, half of its Python time). None: look further."""
+    tz, start, end = zone(), after - timedelta(days=1), after + timedelta(days=8)
+    lo, hi = start.astimezone(tz).replace(tzinfo=None), end.astimezone(tz).replace(tzinfo=None)
+    window = (start, end, lo, hi)
+    found = [o for s in schedules if (o := _first_weekly(s, after, window, tz)) is not None]
+    return min(found, default=None)
+
+
+def _first_weekly(
+    s: ScheduleLike, after: datetime, window: tuple[datetime, ...], tz: ZoneInfo
+) -> Occurrence | None:
+    """The schedule's first occurrence in the window not finished by `after`, tested as
+    occurrences() and _next_from_windows test each (aware bounds `start`, `end`; naive local
+    `lo`, `hi`)."""
+    start, end, lo, hi = window
+    length, cancelled = _duration(s), set(s.cancelled_dates)
+    day, last = lo.date(), hi.date()
+    while day <= last:
+        if (
+            day.weekday() in s.weekdays
+            and day not in cancelled
+            and (s.valid_from is None or day >= s.valid_from)
+            and (s.valid_until is None or day <= s.valid_until)
+        ):
+            naive = datetime.combine(day, s.start_time)
+            begins = naive.replace(tzinfo=tz)
+            finishes = (naive + length).replace(tzinfo=tz)
+            if lo <= naive <= hi and start <= begins < end and finishes > after:
+                return Occurrence(begins, finishes)
+        day += timedelta(days=1)
+    return None
+
+
 def next_occurrence(
     schedules: Sequence[ScheduleLike], after: datetime, horizon_days: int = 400
 ) -> Occurrence | None:
     """The first occurrence that has not finished by `after` (one in progress counts)."""
+    if schedules and all(s.frequency == "weekly" and s.interval == 1 for s in schedules):
+        soonest = _next_weekly(schedules, after)
+        if soonest is not None:
+            return soonest
+    return _next_from_windows(schedules, after, horizon_days)
+
+
+def _next_from_windows(
+    schedules: Sequence[ScheduleLike], after: datetime, horizon_days: int
+) -> Occurrence | None:
     for days in (8, 40, horizon_days):
         window = occurrences(schedules, after - timedelta(days=1), after + timedelta(days=days))
         upcoming = [o for o in window if o.end > after]

@@ -1,13 +1,14 @@
 """Property tests (Hypothesis): schedules → occurrences, and postcode parsing."""
 
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.assets.schemas import ScheduleCreate
 from app.core import time as time_module
-from app.core.time import occurrences, zone
+from app.core.time import Frequency, occurrences, zone
 from app.geocoding.postcodes import parse_postcode
 
 TZ = zone()
@@ -105,3 +106,45 @@ def test_weekly_starts_without_a_rule_equal_the_rrule(
             d.date() for d in rule.between(lo, hi, inc=True)]}), lo, hi,
     )  # fmt: skip
     assert fast == ruled
+
+
+plain_weekly = st.builds(
+    # Plain rows, as app.assets.light reads them: an end past midnight comes from imports.
+    lambda days, hour, minute, length, cancelled, valid: SimpleNamespace(
+        frequency=Frequency.weekly,
+        interval=1,
+        weekdays=days,
+        nth_week=None,
+        month_day=None,
+        dates=[],
+        start_time=time(hour, minute),
+        end_time=(datetime(2000, 1, 1, hour, minute) + timedelta(minutes=length)).time()
+        if length
+        else None,
+        cancelled_dates=cancelled,
+        valid_from=valid[0],
+        valid_until=valid[1],
+    ),  # fmt: skip
+    st.lists(st.integers(0, 6), min_size=1, max_size=7, unique=True),
+    st.integers(0, 23),
+    st.sampled_from([0, 15, 30, 45]),
+    st.sampled_from([0, 30, 90, 600, 1410]),  # 0: no end time; 1410: past midnight
+    st.lists(st.dates(date(2026, 3, 20), date(2026, 4, 10)), max_size=4),
+    st.sampled_from([(None, None), (date(2026, 3, 29), None), (None, date(2026, 3, 30))]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    schedules=st.lists(plain_weekly, min_size=1, max_size=3),
+    after=st.one_of(  # over the clocks going forward and back
+        st.datetimes(datetime(2026, 3, 20), datetime(2026, 4, 8)),
+        st.datetimes(datetime(2026, 10, 18), datetime(2026, 10, 27)),
+    ),
+)
+def test_the_weekly_shortcut_finds_what_the_windows_find(
+    schedules: list[SimpleNamespace], after: datetime
+) -> None:
+    moment = after.replace(tzinfo=TZ)
+    expected = time_module._next_from_windows(schedules, moment, 400)
+    assert time_module.next_occurrence(schedules, moment) == expected
