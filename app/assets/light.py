@@ -25,10 +25,9 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col
 
-from app.assets.models import Asset, AssetInterest, Attendance, Interest, Schedule
+from app.assets.models import Asset, AssetInterest, Interest, Schedule
 from app.core.fixed import FixedStatement, fix
 from app.core.geo import latlon_from_pair, point_pair
-from app.core.time import Frequency
 from app.organisations.models import Organisation
 from app.places.models import Place
 from app.venues.models import Venue
@@ -73,7 +72,6 @@ def light_schedules(session: Session, ids: Sequence[int]) -> dict[int, list[Any]
     """Entry id → its schedules as plain rows (what next dates are worked out from)."""
     schedules: dict[int, list[Any]] = defaultdict(list)
     for s in _rows(session, Schedule, col(Schedule.asset_id), ids):
-        s.frequency = Frequency(s.frequency)
         schedules[s.asset_id].append(s)
     return schedules
 
@@ -154,7 +152,6 @@ def load_light(
         schedules = light_schedules(session, ids)
     light = {}
     for a in _with_places(session, ids):
-        a.attendance = Attendance(a.attendance)
         a.schedules = sorted(schedules[a.id], key=lambda s: s.id)
         light[a.id] = a
     return light

@@ -23,7 +23,8 @@ def test_light_entries_read_as_the_orm_entries(session: Session) -> None:
     for orm in entries:
         read = light[orm.id or 0]
         _same(read, orm, (*ASSET_FIELDS, "status", "venue_id", "organisation_id", "access"))
-        assert type(read.kind) is type(orm.kind)
+        for enum in ("kind", "attendance", "audience", "status"):  # members, not their text
+            assert type(getattr(read, enum)) is type(getattr(orm, enum)), enum
         if orm.venue is None:
             assert read.venue is None
         else:
@@ -38,4 +39,5 @@ def test_light_entries_read_as_the_orm_entries(session: Session) -> None:
         assert [s.id for s in read.schedules] == [s.id for s in by_id]
         for s, o in zip(read.schedules, by_id, strict=True):
             _same(s, o, (*SCHEDULE_FIELDS, "frequency", "weekdays", "start_time", "end_time"))
+            assert type(s.frequency) is type(o.frequency)
         assert sorted(i.id for i in read.interests) == sorted(i.id or 0 for i in orm.interests)
