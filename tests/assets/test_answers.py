@@ -83,16 +83,22 @@ def test_once_the_version_is_old_answers_go_on_with_it_and_wake_the_reader(
     assert cache.fresh_version() == memo.version
 
 
+def _next_minute(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """Turns the middleware's and the handler's clocks a minute on; the key of URL's answer
+    for that minute."""
+    later = local_now() + timedelta(minutes=1)
+    for module in (answers, api):
+        monkeypatch.setattr(module, "local_now", lambda: later)
+    version = cache.fresh_version()
+    assert version is not None
+    return answer_key(str(client.base_url.join(URL)), False, version, later)
+
+
 def test_while_a_new_minute_is_built_the_others_have_last_minute(
     client: TestClient, statements: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = client.get(URL)
-    later = local_now() + timedelta(minutes=1)
-    for module in (answers, api):  # the middleware's clock and the handler's
-        monkeypatch.setattr(module, "local_now", lambda: later)
-    version = cache.fresh_version()
-    assert version is not None
-    building = answer_key(str(client.base_url.join(URL)), False, version, later)
+    building = _next_minute(client, monkeypatch)
     monkeypatch.setitem(SEARCHES._building, building, threading.Event())
     statements.clear()
     assert client.get(URL).content == first.content and statements == []
@@ -130,12 +136,7 @@ def test_the_minutes_first_request_is_answered_at_once_and_the_build_runs_behind
 ) -> None:
     SEARCHES.clear()
     first = client.get(URL)
-    later = local_now() + timedelta(minutes=1)
-    for module in (answers, api):  # the middleware's clock and the handler's
-        monkeypatch.setattr(module, "local_now", lambda: later)
-    version = cache.fresh_version()
-    assert version is not None
-    this_minute = answer_key(str(client.base_url.join(URL)), False, version, later)
+    this_minute = _next_minute(client, monkeypatch)
     statements.clear()
     turned = client.get(URL)
     assert turned.status_code == 200 and turned.content == first.content, "last minute's"
