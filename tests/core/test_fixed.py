@@ -3,7 +3,19 @@ as members, arrays as lists, geometries as elements, constants and values bound.
 
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, any_, bindparam, literal, select
+import pytest
+from sqlalchemy import (
+    ARRAY,
+    Engine,
+    Integer,
+    any_,
+    bindparam,
+    literal,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.exc import DataError, OperationalError
 from sqlmodel import Session, col
 
 from app.assets.models import Asset, Schedule
@@ -66,3 +78,23 @@ def test_the_engine_listeners_see_a_fixed_statement(session: Session) -> None:
     with sent_statements(session) as sent:
         fixed.run(session, ids=[1, 2])
     assert sent[-1:] == [fixed.sql]  # after the test session's savepoint
+
+
+def test_a_fixed_statement_fails_as_sqlalchemy_fails(session: Session) -> None:
+    """Its errors are SQLAlchemy's classes, which the app's handlers answer (a lost database:
+    503; a value out of range: 422), not the driver's."""
+    fixed = fix(select(literal_column("1 / 0")), session.get_bind().dialect)
+    with pytest.raises(DataError) as raised:
+        fixed.run(session)
+    assert "division by zero" in str(raised.value.orig)
+
+
+def test_a_lost_connection_is_the_apps_503_error_and_leaves_the_pool(engine: Engine) -> None:
+    fixed = fix(select(literal(1)), engine.dialect)
+    with Session(engine) as lost:
+        pid = lost.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(OperationalError):
+            fixed.run(lost)
+        assert lost.connection().invalidated
