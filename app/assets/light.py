@@ -26,7 +26,7 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetInterest, Interest, Schedule
-from app.core.fixed import FixedStatement, fix
+from app.core.fixed import FixedStatement, fix, run_together
 from app.core.geo import latlon_from_pair, point_pair
 from app.organisations.models import Organisation
 from app.places.models import Place
@@ -49,31 +49,44 @@ def _columns(model: Any) -> list[Any]:
     return [c for c in model.__table__.columns if not (model is Asset and c.name in SKIPPED)]
 
 
+# Up to this many ids a page's statements keep one plan per connection (app.core.fixed); a
+# feed's thousands are planned for themselves.
+PLAN_ONCE_UP_TO = 500
+
+
 @cache
-def _by_column(model: Any, column: Any, dialect: Dialect) -> FixedStatement:
-    return fix(select(*_columns(model)).where(column == any_(IDS)), dialect)
+def _schedules_query(dialect: Dialect) -> FixedStatement:
+    return fix(select(*_columns(Schedule)).where(col(Schedule.asset_id) == any_(IDS)), dialect)
 
 
 def _plain(names: Sequence[str], values: Sequence[Any]) -> SimpleNamespace:
     return SimpleNamespace(**dict(zip(names, values, strict=True)))
 
 
-def _rows(session: Session, model: Any, column: Any, ids: Sequence[int]) -> list[SimpleNamespace]:
-    """Rows whose `column` is one of `ids`, as plain objects: one array parameter (an IN list
-    of 10,000 parameters cost more to send than the rows), on the driver's cursor, the column
-    names read once rather than per row."""
-    if not ids:
-        return []
-    statement = _by_column(model, column, session.get_bind().dialect)
-    return [_plain(statement.names, row) for row in statement.run(session, ids=list(ids))]
+def _run(
+    session: Session, statements: Sequence[FixedStatement], ids: Sequence[int]
+) -> list[list[tuple[Any, ...]]]:
+    """The statements' rows for these ids: one array parameter (an IN list of 10,000
+    parameters cost more to send than the rows), sent together on the driver's cursor."""
+    runs = [(statement, {"ids": list(ids)}) for statement in statements]
+    return run_together(session, runs, plan_once=len(ids) <= PLAN_ONCE_UP_TO)
+
+
+def _by_entry(rows: Sequence[tuple[Any, ...]], names: Sequence[str]) -> dict[int, list[Any]]:
+    """Entry id → its schedules as plain rows, the column names read once rather than per row."""
+    schedules: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        s = _plain(names, row)
+        schedules[s.asset_id].append(s)
+    return schedules
 
 
 def light_schedules(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
     """Entry id → its schedules as plain rows (what next dates are worked out from)."""
-    schedules: dict[int, list[Any]] = defaultdict(list)
-    for s in _rows(session, Schedule, col(Schedule.asset_id), ids):
-        schedules[s.asset_id].append(s)
-    return schedules
+    if not ids:
+        return defaultdict(list)
+    statement = _schedules_query(session.get_bind().dialect)
+    return _by_entry(_run(session, [statement], ids)[0], statement.names)
 
 
 def _interests_of_the_entry() -> Any:
@@ -116,11 +129,11 @@ def _places_query(dialect: Dialect) -> tuple[FixedStatement, list[list[str]], tu
     )
 
 
-def _with_places(session: Session, ids: Sequence[int]) -> list[SimpleNamespace]:
+def _with_places(
+    rows: Sequence[tuple[Any, ...]], names: list[list[str]], ends: tuple[int, int, int]
+) -> list[SimpleNamespace]:
     """The entries with their venue (and its town's slug and name: `town`), organisation and
-    interests, from one query (outer joins)."""
-    statement, names, ends = _places_query(session.get_bind().dialect)
-    rows = statement.run(session, ids=list(ids))
+    interests, from the rows of one query (outer joins)."""
     entries = []
     for row in rows:
         entry = _plain(names[0], row[: ends[0]])
@@ -148,10 +161,16 @@ def load_light(
     (`schedules`: theirs, when the caller has read them already)."""
     if not ids:
         return {}
-    if schedules is None:
-        schedules = light_schedules(session, ids)
+    dialect = session.get_bind().dialect
+    places, names, ends = _places_query(dialect)
+    schedules_query = _schedules_query(dialect)
+    if schedules is None:  # read in the same round trip
+        rows, schedule_rows = _run(session, [places, schedules_query], ids)
+        schedules = _by_entry(schedule_rows, schedules_query.names)
+    else:
+        (rows,) = _run(session, [places], ids)
     light = {}
-    for a in _with_places(session, ids):
+    for a in _with_places(rows, names, ends):
         a.schedules = sorted(schedules[a.id], key=lambda s: s.id)
         light[a.id] = a
     return light

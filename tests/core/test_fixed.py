@@ -19,7 +19,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlmodel import Session, col
 
 from app.assets.models import Asset, Schedule
-from app.core.fixed import fix
+from app.core.fixed import fix, run_together
 from app.core.geo import latlon_from_pair, latlon_of, point_pair
 from app.venues.models import Venue
 from tests.statements import sent_statements
@@ -80,12 +80,13 @@ def test_the_engine_listeners_see_a_fixed_statement(session: Session) -> None:
     assert sent[-1:] == [fixed.sql]  # after the test session's savepoint
 
 
-def test_a_fixed_statement_fails_as_sqlalchemy_fails(session: Session) -> None:
+@pytest.mark.parametrize("plan_once", [False, True])
+def test_a_fixed_statement_fails_as_sqlalchemy_fails(session: Session, plan_once: bool) -> None:
     """Its errors are SQLAlchemy's classes, which the app's handlers answer (a lost database:
     503; a value out of range: 422), not the driver's."""
     fixed = fix(select(literal_column("1 / 0")), session.get_bind().dialect)
     with pytest.raises(DataError) as raised:
-        fixed.run(session)
+        fixed.run(session, plan_once=plan_once)
     assert "division by zero" in str(raised.value.orig)
 
 
@@ -98,3 +99,46 @@ def test_a_lost_connection_is_the_apps_503_error_and_leaves_the_pool(engine: Eng
         with pytest.raises(OperationalError):
             fixed.run(lost)
         assert lost.connection().invalidated
+
+
+def test_statements_sent_together_each_give_their_rows(session: Session) -> None:
+    ids = list(session.scalars(select(col(Asset.id)).order_by(col(Asset.id)).limit(30)))
+    dialect = session.get_bind().dialect
+    entries = fix(select(col(Asset.id), col(Asset.kind)).where(col(Asset.id) == any_(IDS)), dialect)
+    schedules = fix(select(col(Schedule.asset_id)).where(col(Schedule.asset_id) == any_(IDS)),
+                    dialect)  # fmt: skip
+    with sent_statements(session) as sent:
+        together = run_together(
+            session, [(entries, {"ids": ids}), (schedules, {"ids": ids})], plan_once=True
+        )
+    assert sent == [entries.sql, schedules.sql]  # the plan settings are not queries
+    assert together == [entries.run(session, ids=ids), schedules.run(session, ids=ids)]
+    assert sorted(r[0] for r in together[0]) == ids
+
+
+def _setting(session: Session) -> str:
+    return str(session.execute(text("SHOW plan_cache_mode")).scalar_one())
+
+
+def test_planned_once_a_statement_keeps_one_plan_and_others_are_still_planned_each_time(
+    session: Session,
+) -> None:
+    """After PostgreSQL's five trial plans, a fixed statement run with plan_once is run on one
+    plan for the connection; the connection's own setting (every statement planned for its
+    values, app.core.db) holds for the statements after it."""
+    own = _setting(session)
+    assert own == "force_custom_plan"
+    marked = select(col(Schedule.id), literal_column("'planned-once'")).where(
+        col(Schedule.asset_id) == any_(IDS)
+    )
+    fixed = fix(marked, session.get_bind().dialect)
+    ids = list(session.scalars(select(col(Asset.id)).limit(5)))
+    for _ in range(7):
+        fixed.run(session, plan_once=True, ids=ids)
+        assert _setting(session) == own
+    generic, custom = session.execute(
+        text("SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+             " WHERE statement LIKE '%planned-once%'")
+    ).one()  # fmt: skip
+    assert generic >= 1
+    assert custom <= 5
