@@ -10,6 +10,7 @@ from sqlmodel import Session
 import app.models  # noqa: F401 - every table mapped before the first session
 from app.core.config import get_settings
 
+CONNECT_TIMEOUT_S = 5
 DB_OPTIONS = "-c jit=off -c plan_cache_mode=force_custom_plan -c max_parallel_workers_per_gather=0"
 
 
@@ -27,7 +28,9 @@ def get_engine() -> Engine:
         # execution is planned. No parallel workers: starting one cost 8 ms of an 11 ms page
         # (when=today at 100,000 entries: p50 32 -> 12 ms; at a million no shape slower), and
         # under load requests already use every core.
-        connect_args={"options": DB_OPTIONS},
+        # A database that does not answer fails a connection in seconds, not the system's
+        # minutes: the API search waits on the event loop (app.assets.api).
+        connect_args={"options": DB_OPTIONS, "connect_timeout": CONNECT_TIMEOUT_S},
     )
 
 
@@ -49,9 +52,9 @@ def get_session() -> Iterator[Session]:
 
 
 async def get_session_factory() -> SessionFactory:
-    """FastAPI dependency for async handlers that open the request's session in the one
-    thread that does their database work: FastAPI runs a sync dependency's setup and
-    teardown in a thread each, so `get_session` costs a sync handler three thread hops."""
+    """FastAPI dependency for async handlers that open the request's session where they do
+    their database work (the API search: on the event loop): FastAPI runs a sync dependency's
+    setup and teardown in a thread each, so `get_session` costs a sync handler three hops."""
     return request_session
 
 

@@ -1,6 +1,7 @@
 """The foundation's "must show" searches, checked against independent SQL and the schedule
 computation, not against hard-coded results."""
 
+import threading
 from datetime import time
 
 from fastapi.testclient import TestClient
@@ -11,6 +12,7 @@ from app.assets.api import SEARCHES
 from app.assets.models import Asset
 from app.core.time import BAND_BOUNDS, TimeBand, occurrences, zone
 from app.core.time import local_now as now_in_london
+from tests.statements import sending_threads
 
 B69 = "B69 3DE"
 
@@ -213,3 +215,15 @@ def test_repeated_searches_are_answered_from_memory_until_the_data_changes(
                     {"i": renamed})  # fmt: skip
     names = [i["name"] for i in client.get(url).json()["items"]]
     assert "Renamed for the cache test" in names, "a change is seen at once"
+
+
+def test_an_api_search_runs_on_the_event_loop_not_in_a_thread(
+    client: TestClient, session: Session
+) -> None:
+    """A thread hop and the GIL passed between thread and loop cost a fifth of an uncached
+    search's Python (docs/performance.md): its statements are sent from the loop's thread."""
+    loop_thread = client.portal.call(threading.get_ident)  # type: ignore[union-attr]
+    with sending_threads(session) as threads:
+        response = client.get("/api/v1/assets", params={"near": B69, "radius": 3})
+    assert response.status_code == 200 and response.json()["total"] > 0
+    assert threads and set(threads) == {loop_thread}
