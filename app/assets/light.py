@@ -163,8 +163,8 @@ def load_light(
         return {}
     dialect = session.get_bind().dialect
     places, names, ends = _places_query(dialect)
-    schedules_query = _schedules_query(dialect)
     if schedules is None:  # read in the same round trip
+        schedules_query = _schedules_query(dialect)
         rows, schedule_rows = _run(session, [places, schedules_query], ids)
         schedules = _by_entry(schedule_rows, schedules_query.names)
     else:

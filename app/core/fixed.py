@@ -6,7 +6,8 @@ run it: a cache-key lookup, a result object, 100 column descriptions and a conve
 value and array element — with the rows, a fifth of a worker's time under all-different near
 searches at a million entries. Here the statement is compiled once, the rows come from
 psycopg's C loaders, and only the values psycopg does not already give as SQLAlchemy would are
-converted (enums, geometries). Errors are raised as SQLAlchemy raises them."""
+converted (enums, geometries). Statements are sent together in one round trip, a page's on
+one plan per connection (run_together). Errors are raised as SQLAlchemy raises them."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
