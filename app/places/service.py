@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from app.assets.models import Asset, AssetStatus
 from app.core.errors import NotFoundError
 from app.core.geo import LatLon, multipolygon_element, multipolygon_from_geojson, point_element
+from app.core.recent import Recent
 from app.core.text import slugify
 from app.places.models import Place, PlaceKind
 from app.venues.models import Venue
@@ -144,8 +145,15 @@ def list_places(session: Session, *, kind: PlaceKind | None = None) -> list[tupl
 def town_choices(session: Session) -> list[Any]:
     """Towns as (slug, name) rows, by name: what a town picker needs (list_places also counts
     each town's entries and reads its boundary, 5 ms a search page at a million entries)."""
+    return _TOWN_CHOICES.get(session)
+
+
+def _town_choices(session: Session) -> list[Any]:
     stmt = select(col(Place.slug), col(Place.name)).where(col(Place.kind) == PlaceKind.town)
     return list(session.execute(stmt.order_by(col(Place.name))).all())
+
+
+_TOWN_CHOICES = Recent(_town_choices)
 
 
 def town_names(session: Session) -> dict[int, str]:
