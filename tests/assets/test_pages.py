@@ -1,6 +1,7 @@
 """The public pages through HTTP: every filter honoured, one search path shared with the API."""
 
 import re
+import threading
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from app.mapping.models import EmptySearch
 from tests.pages import card_ids, distances, text_of
+from tests.statements import sending_threads
 
 
 def api_ids(client: TestClient, params: dict[str, object]) -> list[int]:
@@ -136,3 +138,15 @@ def test_unknown_page_is_a_friendly_404(client: TestClient) -> None:
     assert response.status_code == 404
     assert "text/html" in response.headers["content-type"]
     assert "search the directory" in response.text
+
+
+def test_the_search_page_runs_on_the_event_loop(client: TestClient, session: Session) -> None:
+    """As the API search: a thread of its own cost the page a fifth of its Python and half
+    its throughput on two workers (docs/performance.md); its statements, the empty search's
+    record among them, are sent from the loop's thread and kept."""
+    loop_thread = client.portal.call(threading.get_ident)  # type: ignore[union-attr]
+    with sending_threads(session) as threads:
+        page = client.get("/search", params={"near": "B69 3DE", "radius": 3, "q": "zzzqx"})
+    assert page.status_code == 200 and "Nothing found" in page.text
+    assert threads and set(threads) == {loop_thread}
+    assert session.execute(select(func.count()).select_from(EmptySearch)).scalar_one() > 0
