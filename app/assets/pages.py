@@ -1,5 +1,6 @@
 """Public HTML pages for searching (thin: parse → search → render)."""
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -91,8 +92,11 @@ async def search_page(
 ) -> HTMLResponse:
     # On the event loop, as the API search (app.assets.api): in a thread, with the GIL handed
     # between it and the loop at each database wait, all-different pages at a million entries
-    # took 5.3-5.7 ms of Python (3.8-4.3 here): 1 worker 158-173 -> 183-208 pages a second,
-    # 2 workers 193-229 -> 358-368. A worker then renders one page at a time.
+    # took 5.7-7.2 ms of Python (4.3-4.6 here): 1 worker 131-165 -> 171-181 pages a second,
+    # 2 workers 238-276 -> 322-387 (p95 84-115 -> 46-57 ms). A worker renders one page at a
+    # time; letting the loop run once first keeps that fair: without it one worker's p99 was
+    # 400-447 ms (some requests waited through several turns of others), 175-181 with it.
+    await asyncio.sleep(0)
     with sessions() as session:
         return _search_page(request, session)
 
