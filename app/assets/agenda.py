@@ -16,14 +16,20 @@ class AgendaDay:
 
 
 def build_agenda(
-    hits: list[AssetHit], publics: list[AssetPublic], *, start: datetime, days: int
+    hits: list[AssetHit],
+    publics: list[AssetPublic],
+    *,
+    start: datetime,
+    days: int,
+    until: datetime | None = None,
 ) -> list[AgendaDay]:
-    """Every occurrence not yet finished from `start` for `days` days, by local day then time."""
-    end = start + timedelta(days=days)
+    """Every occurrence not yet finished from `start` for `days` days (and starting before
+    `until`, when given), by local day then time."""
+    end = min(start + timedelta(days=days), until) if until else start + timedelta(days=days)
     by_day: dict[date, list[tuple[Occurrence, AssetPublic]]] = defaultdict(list)
     for hit, public in zip(hits, publics, strict=True):
         for occ in occurrences(hit.asset.schedules, start - timedelta(hours=12), end):
-            if occ.end > start:
+            if occ.end > start and occ.start < end:
                 by_day[occ.start.astimezone(start.tzinfo).date()].append((occ, public))
     return [
         AgendaDay(day, sorted(entries, key=lambda e: (e[0].start, e[1].name.lower())))

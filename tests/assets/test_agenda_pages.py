@@ -1,9 +1,14 @@
 import re
-from datetime import date
+from datetime import date, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 
+from app.assets import agenda_pages, search
 from tests.pages import text_of
+
+STARTS = r'<time class="time" datetime="([^"]+)"'
+LINKS = r'<a href="/assets/(\d+)">'
 
 
 def test_whats_on_lists_the_next_14_days_by_day_in_order(client: TestClient) -> None:
@@ -27,3 +32,35 @@ def test_whats_on_takes_the_search_filters(client: TestClient) -> None:
     kinds = re.findall(r"</a> · ([^·<]+) · ", html)
     assert kinds
     assert {k.strip() for k in kinds} == {"Mutual-aid meeting"}
+
+
+def test_an_agenda_of_more_matches_than_it_reads_stops_at_the_last_ones_next_start(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(agenda_pages, "AGENDA_ENTRIES", 5)
+    soonest = client.get("/api/v1/assets", params={"sort": "next", "per_page": 6}).json()
+    nexts = [i["next_occurrence"]["start"] for i in soonest["items"]]
+    html = client.get("/whats-on").text
+    starts = [
+        datetime.fromisoformat(s)
+        for s in re.findall(r'<time class="time" datetime="([^"]+)"', html)
+    ]
+    until = datetime.fromisoformat(nexts[4])
+    assert starts and all(s < until for s in starts), "nothing at or after the 5th's next start"
+    assert datetime.fromisoformat(nexts[0]) in starts
+    shown = {
+        int(i) for i in re.findall(r'<a href="/assets/(\d+)">', html.split("agenda-day", 1)[1])
+    }
+    assert shown <= {i["id"] for i in soonest["items"][:5]}
+    assert 'id="agenda-end"' in html and "More listings match" in text_of(html)
+
+
+def test_an_agenda_of_more_matches_than_can_be_ordered_asks_for_a_place(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "MAX_COMPUTED_ROWS", 10)  # as 5,000 of a million entries
+    html = client.get("/whats-on").text
+    assert 'class="agenda-day"' not in html and "Nothing found" not in html
+    assert "too many to lay out day by day" in text_of(html)
+    narrowed = client.get("/whats-on", params={"town": "tipton", "kind": "meeting"}).text
+    assert 'class="agenda-day"' in narrowed
