@@ -1,13 +1,14 @@
-"""Reference data read at most once per `data_version_ttl_s` per process.
+"""Values read from the database at most once per `data_version_ttl_s`, or once per key, per
+process, kept as plain values (never ORM entries, which expire with their session).
 
-Every search page shows the town picker and the interests: two statements and 20 ORM entries
+Every search page showed the town picker and the interests: two statements and 20 ORM entries
 a page, 14% of a page's Python at a million entries (py-spy, all-different searches), for
-lists that only the command line changes. Held as plain values (never ORM entries, which
-expire with their session), they reach pages within the second, as edits reach answers
-(app.feeds.cache)."""
+lists only the command line changes; they reach pages within the second, as edits reach
+answers (app.feeds.cache). The home page's "on today" is the same for every visitor until
+the data or the minute changes: read once per both (app.home)."""
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Generic, TypeVar
 
@@ -19,27 +20,34 @@ T = TypeVar("T")
 
 
 class Recent(Generic[T]):
-    """`read(session)`'s value, read again once it is `data_version_ttl_s` old (every time
-    when that is 0, as in the tests)."""
+    """`read(session)`'s value, read again once it is `data_version_ttl_s` old or, with `key`,
+    once `key(session)` changes; every time when `data_version_ttl_s` is 0 (the tests)."""
 
-    def __init__(self, read: Callable[[Session], T]) -> None:
+    def __init__(
+        self, read: Callable[[Session], T], *, key: Callable[[Session], Hashable] | None = None
+    ) -> None:
         self._read = read
+        self._key_of = key
         self._lock = Lock()
         self._value: T | None = None
+        self._key: Hashable = None
         self._read_at = float("-inf")
 
     def get(self, session: Session) -> T:
         ttl = get_settings().data_version_ttl_s
+        if ttl <= 0:
+            return self._read(session)
+        key = self._key_of(session) if self._key_of else None
         began = time.monotonic()
         with self._lock:
-            if self._value is not None and began - self._read_at < ttl:
+            current = key == self._key if self._key_of else began - self._read_at < ttl
+            if self._value is not None and current:
                 return self._value
         value = self._read(session)
-        if ttl > 0:
-            with self._lock:
-                self._value, self._read_at = value, began
+        with self._lock:
+            self._value, self._key, self._read_at = value, key, began
         return value
 
     def clear(self) -> None:
         with self._lock:
-            self._value, self._read_at = None, float("-inf")
+            self._value, self._key, self._read_at = None, None, float("-inf")

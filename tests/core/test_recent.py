@@ -48,3 +48,15 @@ def test_values_are_read_again_once_the_ttl_has_passed(
     assert names.get(session) == before, "within the ttl: the value read"
     monkeypatch.setattr(get_settings(), "data_version_ttl_s", 0.0)
     assert "allotments" in names.get(session)
+
+
+def test_with_a_key_values_are_read_again_when_it_changes(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_settings(), "data_version_ttl_s", 60.0)
+    minute = ["12:00"]
+    reads: list[str] = []
+    today = Recent(lambda s: reads.append(minute[0]) or len(reads), key=lambda s: minute[0])
+    assert today.get(session) == today.get(session) == 1, "once for the same key"
+    minute[0] = "12:01"
+    assert today.get(session) == 2 and reads == ["12:00", "12:01"]
