@@ -137,15 +137,23 @@ def _search_page(request: Request, session: Session) -> HTMLResponse:
     return templates().TemplateResponse(request, "assets/search.html", context)
 
 
+def how_many(result: SearchResult) -> str:
+    """The matches in words: '23', 'more than 500', 'about 5,032'."""
+    if result.total_exact:
+        return f"{result.total:,}"
+    if result.more_than is not None:
+        return f"more than {result.more_than:,}"
+    return f"about {result.total:,}"
+
+
 def results_heading(result: SearchResult) -> str:
     """'23 results within 5 miles of B69 3DE', 'Nothing found in Tipton'."""
     n = result.total
-    if result.total_exact:
-        words = [f"{n:,} result{'s' if n != 1 else ''}" if n else "Nothing found"]
-    elif result.more_than is not None:
-        words = [f"More than {result.more_than:,} results"]
+    if result.total_exact and not n:
+        words = ["Nothing found"]
     else:
-        words = [f"About {n:,} results"]
+        count = how_many(result)
+        words = [f"{count[:1].upper()}{count[1:]} result{'s' if n != 1 else ''}"]
     if result.origin:
         words.append(f"within {result.params.radius:g} miles of {result.origin.label}")
     if result.town:

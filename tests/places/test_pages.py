@@ -1,7 +1,11 @@
+import re
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
+from app.places import pages as places_pages
 from tests.pages import text_of
 
 
@@ -45,8 +49,9 @@ def test_town_page_lists_every_entry_in_the_town_by_kind_and_day(
 
 
 def test_just_outside_lists_entries_within_two_miles_of_the_boundary(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(places_pages, "NEARBY_SHOWN", 100)  # all of the demo's 50
     html = client.get("/towns/oldbury").text
     section = text_of(html.split('id="outside-h"')[1])
     expected = (
@@ -68,3 +73,27 @@ def test_just_outside_lists_entries_within_two_miles_of_the_boundary(
 
 def test_unknown_town_is_404(client: TestClient) -> None:
     assert client.get("/towns/atlantis").status_code == 404
+
+
+def test_just_outside_shows_the_nearest_few_and_how_many_there_are(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(places_pages, "NEARBY_SHOWN", 2)
+    nearest = (
+        session.execute(
+            text(
+                "SELECT a.id FROM asset a JOIN venue v ON v.id = a.venue_id, place p "
+                "WHERE p.slug = 'oldbury' AND a.status = 'published' "
+                "AND v.town_id IS DISTINCT FROM p.id "
+                "AND ST_DWithin(v.location, p.boundary::geography, 2 * 1609.344) "
+                "ORDER BY ST_Distance(v.location, p.boundary::geography), a.id"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert len(nearest) > 2
+    section = client.get("/towns/oldbury").text.split('id="outside-h"')[1]
+    shown = [int(i) for i in re.findall(r'href="/assets/(\d+)"', section)]
+    assert list(dict.fromkeys(shown)) == list(nearest[:2])
+    assert f"The nearest 2 of {len(nearest)}, nearest the town first" in text_of(section)
