@@ -22,7 +22,7 @@ AGENDA_DAYS = 14
 # no town or place at a million entries that was every published entry, presented and laid
 # out over 14 days in one page (minutes, gigabytes). Past them it stops where the last
 # one's next start is: every entry not read starts no sooner.
-AGENDA_ENTRIES = 200
+AGENDA_ENTRIES = 500
 
 
 @router.get("/whats-on", response_class=HTMLResponse)
