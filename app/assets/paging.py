@@ -136,7 +136,7 @@ def _page_and_count(
         columns, order = [c for c in first.c if c.name != "n"], [first.c.n]
         counts = [func.count().over()]
     walk = select(*columns, *counts).order_by(*order).offset(offset).limit(per_page)
-    with _nearest_first(session, query.knn):
+    with nearest_first(session, query.knn):
         rows = session.connection().execute(walk).all()
     if not rows:
         return ([], 0) if offset == 0 else None
@@ -150,12 +150,12 @@ def capped_count(session: Session, query: SearchQuery) -> int:
     walks_nearest = bool(query.count_order)
     counted = query.counted.where(*query.walk_hint) if walks_nearest else query.counted
     capped = counted.limit(EXACT_COUNT_UP_TO + 1).subquery()
-    with _nearest_first(session, walks_nearest):
+    with nearest_first(session, walks_nearest):
         return session.connection().scalar(select(func.count()).select_from(capped)) or 0
 
 
 @contextmanager
-def _nearest_first(session: Session, walks_nearest: bool) -> Iterator[None]:
+def nearest_first(session: Session, walks_nearest: bool) -> Iterator[None]:
     """Walking the first 501 nearest first uses the KNN index and stops there; but the planner
     underestimates how many entries pass a schedule test (15% where 92% did, for when=today)
     and, expecting fewer than 501, sorted every entry of the area instead (30 ms against 4 ms

@@ -21,6 +21,7 @@ from app.assets.upcoming import next_start_bound, week_starts
 from app.core.time import next_occurrence, zone
 from tests.assets.test_occurs import TZ, asset_id, days, schedules
 from tests.migration_module import migration
+from tests.statements import sent_statements
 
 __all__ = ["asset_id"]  # the fixture, shared with test_occurs
 
@@ -142,3 +143,25 @@ def test_past_the_cap_other_searches_sort_the_first_by_name_and_estimate(
     assert sorted(h.asset.id for h in capped.hits) == sorted(h.asset.id for h in by_name.hits)
     starts = [h.next.start for h in capped.hits if h.next]
     assert starts == sorted(starts)
+
+
+def test_past_the_cap_searches_near_a_place_sort_the_nearest(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Around a place the matches read are the nearest (walked from the KNN index, with
+    sorting off so the planner cannot sort every match first), not the first by name."""
+    now = MOMENTS[0].replace(tzinfo=zone())
+    near = {"near": "B69 3DE", "radius": 10}
+    nearest = search_assets(session, params=SearchParams(**near, per_page=5), now=now)
+    monkeypatch.setattr(search, "MAX_COMPUTED_ROWS", 5)
+    with sent_statements(session) as statements:
+        capped = search_assets(
+            session, params=SearchParams(**near, sort="next", per_page=100), now=now
+        )
+    assert not capped.total_exact and capped.total > 5
+    assert sorted(h.asset.id for h in capped.hits) == sorted(h.asset.id for h in nearest.hits)
+    starts = [h.next.start for h in capped.hits if h.next]
+    assert starts == sorted(starts)
+    walk = statements.index(next(s for s in statements if "walked" in s))
+    assert statements[walk - 1] == "SET LOCAL enable_sort = off"
+    assert statements[walk + 1] == "SET LOCAL enable_sort = on"
