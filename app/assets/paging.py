@@ -42,6 +42,17 @@ class SearchQuery:
         """The matches in the order the capped count walks them."""
         return self.stmt.order_by(None).order_by(*self.count_order)
 
+    @property
+    def walks_nearest(self) -> bool:
+        """Whether capped walks over the matches go nearest first (around a place)."""
+        return bool(self.count_order)
+
+    @property
+    def walked(self) -> Select[Any]:
+        """The matches as capped walks read them: nearest first with the walk's hint around a
+        place (the capped count, sort=next's first matches), as counted otherwise."""
+        return self.counted.where(*self.walk_hint) if self.walks_nearest else self.counted
+
 
 # A nearest-first page is cut from a walk this many entries past it (see page_rows). It was
 # 50 until a page was read again when the walk ends among ties: the walk is most of the page's
@@ -69,11 +80,11 @@ def page_rows(session: Session, query: SearchQuery, offset: int, per_page: int) 
     """One page's rows: (id, distance) nearest first. The cut is right when the scan read past
     every entry as far as the page's last; when it stopped among such entries (one venue's,
     more than the margin), the page is read again with ten times the margin."""
+    if not query.knn:
+        return session.connection().execute(page(query, offset, per_page)).all()
     margin = TIE_MARGIN
     while True:
         rows = session.connection().execute(page(query, offset, per_page, margin)).all()
-        if not query.knn:
-            return rows
         if _cut_settled(rows, offset + per_page + margin):
             return [(r[0], r[1]) for r in rows]
         margin *= 10
@@ -147,10 +158,8 @@ def _page_and_count(
 
 def capped_count(session: Session, query: SearchQuery) -> int:
     """How many matches there are, counted up to EXACT_COUNT_UP_TO + 1."""
-    walks_nearest = bool(query.count_order)
-    counted = query.counted.where(*query.walk_hint) if walks_nearest else query.counted
-    capped = counted.limit(EXACT_COUNT_UP_TO + 1).subquery()
-    with nearest_first(session, walks_nearest):
+    capped = query.walked.limit(EXACT_COUNT_UP_TO + 1).subquery()
+    with nearest_first(session, query.walks_nearest):
         return session.connection().scalar(select(func.count()).select_from(capped)) or 0
 
 

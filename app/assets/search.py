@@ -149,7 +149,7 @@ def _computed(
     Returns them (at most MAX_COMPUTED_ROWS) and how many matched (see _by_bound)."""
     # Around a place, the first matches are the nearest, walked from the KNN index (the
     # planner, expecting fewer than the cap, sorted every match instead: see nearest_first).
-    with nearest_first(session, bool(query.count_order) and not query.keyed):
+    with nearest_first(session, query.walks_nearest):
         rows = session.execute(_by_bound(query, now).execution_options(yield_per=COMPUTED_CHUNK))
     timed: list[_Timed] = []
     matched = 0
@@ -186,12 +186,11 @@ def _by_bound(query: SearchQuery, now: datetime) -> Select[Any]:
             .order_by(*_bound_first(bound, col(Asset.name), col(Asset.id)))
             .limit(MAX_COMPUTED_ROWS)
         )
-    walk = query.stmt
-    if query.count_order:  # a place: its nearest matches, walked from the KNN index
-        walk = walk.order_by(None).order_by(*query.count_order).where(*query.walk_hint)
+    # Around a place its nearest matches, walked from the KNN index; else the first by name.
+    walk = query.walked if query.walks_nearest else query.stmt
     matches = walk.add_columns(col(Asset.name), col(Asset.week_starts), col(Asset.slots))
     first = matches.limit(MAX_COMPUTED_ROWS + 1).subquery()
-    walked: list[Any] = [first.c.distance_m if query.count_order else func.lower(first.c.name),
+    walked: list[Any] = [first.c.distance_m if query.walks_nearest else func.lower(first.c.name),
                          first.c.id]  # fmt: skip
     kept = [c for c in first.c if c.name not in ("name", "week_starts", "slots")]
     bounded = select(
