@@ -9,9 +9,16 @@ from sqlmodel import Session, col
 from app.assets.models import Asset, AssetInterest, Attendance, Audience, Interest, Schedule
 from app.assets.occurs import on_now, on_today, on_within_week
 from app.assets.search_params import SearchParams, When
-from app.assets.slots import in_slots, on_air_at, on_air_during, on_air_from
+from app.assets.slot_codes import BANDS
+from app.assets.slots import (
+    bands_left,
+    in_slots,
+    on_air_at,
+    on_air_during,
+    on_air_from,
+)
 from app.core.errors import InvalidInputError, NotFoundError
-from app.core.time import BAND_BOUNDS, TimeBand
+from app.core.time import BAND_BOUNDS, TimeBand, time_band
 from app.places.models import Place, PlaceKind
 from app.places.service import get_place
 
@@ -77,17 +84,22 @@ def schedule_between(after: time | None, before: time | None, today: date) -> An
 
 def day_walk(p: SearchParams, now: datetime, by_area: bool) -> list[Any]:
     """For a near search whose every match is on air during one weekday (today's for
-    when=now or today, else a single chosen day, unless the area keys find the matches): that
-    day's index predicate, for walks nearest first (app.assets.paging). Only for walks: as a
-    condition it is implied by the others, but the planner multiplies their selectivities and
-    expected a quarter of the matches (when=today near B69: 483 for 3,175), which would make
+    when=now or today, else a single chosen day, unless the area keys find the matches): the
+    predicate of the smallest part of that day with an index that holds the bands a match is
+    on air in, for walks nearest first (app.assets.paging). Only for walks: as a condition it
+    is implied by the others, but the planner multiplies their selectivities and expected a
+    quarter of the matches (when=today near B69: 483 for 3,175), which would make
     the "about N" totals wrong."""
     if not p.near or by_area:
         return []
-    if p.when in (When.now, When.today):
-        return [on_air_during(now.weekday())]
-    days = p.weekdays()
-    return [on_air_during(days[0])] if days is not None and len(days) == 1 else []
+    if p.when == When.today:  # on air in what is left of today
+        return [on_air_during(now.weekday(), bands_left(now))]
+    if p.when == When.now:  # on air in now's band
+        return [on_air_during(now.weekday(), [time_band(now.time())])]
+    days = p.weekdays()  # starting that day (in `time`'s band): on air then
+    if days is None or len(days) != 1:
+        return []
+    return [on_air_during(days[0], [p.time] if p.time else BANDS)]
 
 
 def resolve_town(session: Session, slug: str) -> Place:

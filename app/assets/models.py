@@ -9,7 +9,7 @@ from geoalchemy2 import Geography, Geometry
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, Relationship, SQLModel
 
-from app.assets.slot_codes import WEEKDAY_NAMES, on_air_codes
+from app.assets.slot_codes import DAY_PARTS, WEEKDAY_NAMES, on_air_codes
 from app.core.time import Frequency
 from app.core.timestamps import Timestamped
 from app.core.types import date_array, empty_list, enum_type, int_array, text_array
@@ -160,15 +160,19 @@ class Asset(AssetBase, Timestamped, table=True):
             postgresql_where=sa.text("status = 'published'"),
         ),
         # One day's entries by place: a near search for one day (when=today, day=fri) walks
-        # that day's, not every entry's (migration 0023; app.assets.slots.on_air_during).
+        # that day's, not every entry's (migration 0023; app.assets.slots.on_air_during), or
+        # a part of that day's: when=today at 21:35 walks the night's (migration 0024).
         *(
             sa.Index(
-                f"ix_asset_published_grid_{name}",
+                f"ix_asset_published_grid_{name}{suffix}",
                 "grid",
                 postgresql_using="gist",
-                postgresql_where=sa.text(f"status = 'published' AND slots && {on_air_codes(day)}"),
+                postgresql_where=sa.text(
+                    f"status = 'published' AND slots && {on_air_codes(day, part)}"
+                ),
             )
             for day, name in enumerate(WEEKDAY_NAMES)
+            for suffix, part in DAY_PARTS.items()
         ),
         # Near + one kind (a meeting finder's search) walks only that kind's entries, nearest
         # first: kind as a GiST key needs the btree_gist extension (migration 0015).

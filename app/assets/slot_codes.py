@@ -22,9 +22,30 @@ def on_air_slot_codes(days: Iterable[int], bands: Iterable[TimeBand]) -> list[in
     return [ON_AIR + code for code in slot_codes(days, bands)]
 
 
-def on_air_codes(day: int) -> str:
-    """SQL: the on-air slots of weekday `day` (0 = Monday) as an array constant. Written out,
-    the same text in the indexes' predicates (`slots && <this>`) and in the searches, so the
-    planner sees that a search's condition is an index's."""
-    codes = ",".join(str(code) for code in on_air_slot_codes([day], BANDS))
+# The parts of a day with an index of places each (app.assets.models, migrations 0023 and
+# 0024), by name suffix: the whole day; the rest of it from each later band, for when=today
+# late in the day; the morning and the afternoon alone, for what is on now (the evening alone
+# is most of the rest from the evening).
+DAY_PARTS: dict[str, tuple[TimeBand, ...]] = {
+    "": BANDS,
+    "_from_afternoon": BANDS[1:],
+    "_from_evening": BANDS[2:],
+    "_night": BANDS[3:],
+    "_morning": BANDS[:1],
+    "_afternoon": BANDS[1:2],
+}
+
+
+def day_part(bands: Iterable[TimeBand]) -> tuple[TimeBand, ...]:
+    """The smallest part of a day with an index that holds every one of `bands`."""
+    wanted = set(bands)
+    return min((part for part in DAY_PARTS.values() if wanted <= set(part)), key=len)
+
+
+def on_air_codes(day: int, part: tuple[TimeBand, ...] = BANDS) -> str:
+    """SQL: the on-air slots of weekday `day` (0 = Monday) in the bands of a part of the day,
+    as an array constant. Written out, the same text in the indexes' predicates
+    (`slots && <this>`) and in the searches, so the planner sees that a search's condition is
+    an index's."""
+    codes = ",".join(str(code) for code in on_air_slot_codes([day], part))
     return f"'{{{codes}}}'::integer[]"

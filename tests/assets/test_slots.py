@@ -15,7 +15,7 @@ from app.assets.schemas import ScheduleCreate
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
 from app.assets.service import create_asset
-from app.assets.slot_codes import ON_AIR, WEEKDAY_NAMES, on_air_codes, slot_codes
+from app.assets.slot_codes import BANDS, DAY_PARTS, ON_AIR, WEEKDAY_NAMES, on_air_codes, slot_codes
 from app.assets.slots import on_air_during, schedule_slots
 from app.core.explain import ExplainJson
 from app.core.time import TimeBand, zone
@@ -87,7 +87,7 @@ def _shortcuts_hide_nothing(
         fast = search_assets(session, params=params, now=now)
         with monkeypatch.context() as slow:
             for shortcut in shortcuts:
-                slow.setattr(filters, shortcut, lambda _: true())
+                slow.setattr(filters, shortcut, lambda *_: true())
             exact = search_assets(session, params=params, now=now)
         assert [h.asset.id for h in fast.hits] == [h.asset.id for h in exact.hits], now
         seen += len(exact.hits)
@@ -161,19 +161,71 @@ def test_a_days_index_condition_never_hides_a_match(
     _shortcuts_hide_nothing(session, monkeypatch, search, ("on_air_during",), range(-3, 24, 3))
 
 
-def test_a_near_search_for_one_day_can_walk_that_days_index(session: Session) -> None:
+@pytest.mark.parametrize(
+    ("bands", "index"),
+    [(BANDS, "ix_asset_published_grid_thu"),
+     ([TimeBand.afternoon, TimeBand.night], "ix_asset_published_grid_thu_from_afternoon"),
+     ([TimeBand.evening], "ix_asset_published_grid_thu_from_evening"),
+     ([TimeBand.night], "ix_asset_published_grid_thu_night"),
+     ([TimeBand.morning], "ix_asset_published_grid_thu_morning"),
+     ([TimeBand.afternoon], "ix_asset_published_grid_thu_afternoon")],
+)  # fmt: skip
+def test_a_near_search_for_one_day_can_walk_that_days_index(
+    session: Session, bands: list[TimeBand], index: str
+) -> None:
     """The search's condition is the index predicate to the letter (app.assets.slot_codes):
-    with sequential scans off, the planner walks Thursday's index nearest first."""
+    with sequential scans off, the planner walks the index of the smallest part of Thursday
+    holding `bands` nearest first."""
     origin = func.ST_SetSRID(func.ST_MakePoint(400000, 290000), 27700)
     nearest = (
         select(col(Asset.id))
-        .where(col(Asset.status) == "published", on_air_during(3))
+        .where(col(Asset.status) == "published", on_air_during(3, bands))
         .order_by(col(Asset.grid).op("<->")(origin))
         .limit(5)
     )
     session.execute(text("SET LOCAL enable_seqscan = off"))
     plan = json.dumps(session.execute(ExplainJson(nearest)).scalar_one())
-    assert '"Index Name": "ix_asset_published_grid_thu"' in plan, plan
+    assert f'"Index Name": "{index}"' in plan, plan
+
+
+def test_every_part_of_a_day_has_its_index(session: Session) -> None:
+    """The parts the searches name (DAY_PARTS) are the indexes the migrations built, each
+    predicate to the letter, for every weekday."""
+    built = dict(session.execute(text(
+        "SELECT indexname, indexdef FROM pg_indexes"
+        " WHERE indexname LIKE 'ix_asset_published_grid_%'"
+    )).tuples().all())  # fmt: skip
+    assert len(built) == len(WEEKDAY_NAMES) * len(DAY_PARTS)
+    for day, name in enumerate(WEEKDAY_NAMES):
+        for suffix, part in DAY_PARTS.items():
+            codes = on_air_codes(day, part).split("::")[0]
+            assert codes in built[f"ix_asset_published_grid_{name}{suffix}"]
+
+
+@pytest.mark.parametrize(
+    ("params", "at", "part"),
+    [({"when": "today"}, time(2), BANDS),  # the night's first hours: all of the day is left
+     ({"when": "today"}, time(9), BANDS),
+     ({"when": "today"}, time(13, 30), BANDS[1:]),
+     ({"when": "today"}, time(20, 59), BANDS[2:]),
+     ({"when": "today"}, time(21, 35), BANDS[3:]),
+     ({"when": "now"}, time(2), BANDS[3:]),  # on now: in now's band
+     ({"when": "now"}, time(9), BANDS[:1]),
+     ({"when": "now"}, time(13), BANDS[1:2]),
+     ({"when": "now"}, time(18), BANDS[2:]),  # no index of the evening alone
+     ({"day": ["thu"]}, time(23), BANDS),
+     ({"day": ["thu"], "time": "morning"}, time(23), BANDS[:1]),
+     ({"day": ["thu"], "time": "evening"}, time(9), BANDS[2:])],
+)  # fmt: skip
+def test_a_days_walk_is_the_smallest_part_of_it_a_match_is_on_air_in(
+    params: dict[str, object], at: time, part: tuple[TimeBand, ...]
+) -> None:
+    """Which of Thursday's indexes a near search walks (26 Nov 2026 is a Thursday)."""
+    search = SearchParams.model_validate({**params, "near": "B69 3DE"})
+    now = datetime.combine(date(2026, 11, 26), at, tzinfo=zone())
+    [walk] = filters.day_walk(search, now, by_area=False)
+    assert on_air_codes(3, part) in str(walk.compile())
+    assert filters.day_walk(search, now, by_area=True) == []
 
 
 def test_the_days_index_condition_is_in_the_walks_not_in_the_estimate(session: Session) -> None:
@@ -184,7 +236,7 @@ def test_the_days_index_condition_is_in_the_walks_not_in_the_estimate(session: S
     with sent_statements(session) as sent:
         search_assets(session, params=SearchParams(near="B69 3DE", radius=5, when="today"),
                       now=when)  # fmt: skip
-    thursday = on_air_codes(3)
+    thursday = on_air_codes(3, BANDS[1:])  # what is left of the day at 13:30
     estimates = [s for s in sent if s.startswith("EXPLAIN")]
     walks = [s for s in sent if "count(*) OVER" in s]
     assert estimates and walks
