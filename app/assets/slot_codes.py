@@ -2,7 +2,8 @@
 indexes (app.assets.models) and the search's tests (app.assets.slots) are written from these.
 
 A start slot is weekday × 4 + band (Monday morning = 0, Sunday night = 27); from ON_AIR = 28
-on, the same numbering again for the slots an occurrence is still running in."""
+on, the same numbering again for the slots an occurrence is still running in; from
+ON_AIR_HOURS = 56 on, weekday × 24 + hour, the hours it is running in (Sunday 23:00 = 223)."""
 
 from collections.abc import Iterable
 
@@ -10,6 +11,7 @@ from app.core.time import TimeBand
 
 BANDS = tuple(TimeBand)
 ON_AIR = 7 * len(BANDS)
+ON_AIR_HOURS = 2 * ON_AIR
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -20,6 +22,12 @@ def slot_codes(days: Iterable[int], bands: Iterable[TimeBand]) -> list[int]:
 def on_air_slot_codes(days: Iterable[int], bands: Iterable[TimeBand]) -> list[int]:
     """The on-air slots of `days` in `bands`: an occurrence still running then."""
     return [ON_AIR + code for code in slot_codes(days, bands)]
+
+
+def on_air_hour_codes(day: int, hours: Iterable[int]) -> list[int]:
+    """The on-air hours of weekday `day`: an occurrence running at some time in one of
+    `hours` (0–23) of it."""
+    return [ON_AIR_HOURS + day * 24 + hour for hour in hours]
 
 
 # The parts of a day with an index of places each (app.assets.models, migrations 0023 and

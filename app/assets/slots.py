@@ -1,7 +1,8 @@
 """When in the week an entry meets, coarsely: its (weekday, time band) slots, as small
-integers on the entry itself (app.assets.slot_codes): where its occurrences start and every
-(weekday, band) an occurrence is still running in, hour by hour from its start to its end (an
-hour if it gives none; past midnight into the next weekday).
+integers on the entry itself (app.assets.slot_codes): where its occurrences start, and every
+(weekday, band) and every (weekday, hour) an occurrence is still running in, from its start to
+its end (an hour if it gives none; past midnight into the next weekday). The bands pick an
+index of places (a part of a day's), the hours the entries still on then.
 
 Day and time filters test these first and the exact schedule check (validity, one-off dates)
 only on what passes: at a million entries, a town + day + time search probed the schedule table
@@ -21,6 +22,7 @@ from app.assets.slot_codes import (
     BANDS,
     day_part,
     on_air_codes,
+    on_air_hour_codes,
     on_air_slot_codes,
     slot_codes,
 )
@@ -59,12 +61,14 @@ def _hours_on_air(schedule: SlotSource) -> range:
 
 
 def _on_air(schedule: SlotSource) -> set[int]:
-    return {
-        code
-        for day in start_days(schedule)
-        for hour in _hours_on_air(schedule)
-        for code in on_air_slot_codes([(day + hour // 24) % 7], [time_band(time(hour % 24))])
-    }
+    """The (weekday, band) slots and the (weekday, hour)s an occurrence runs in."""
+    codes = set()
+    for day in start_days(schedule):
+        for hour in _hours_on_air(schedule):
+            on_day, clock = (day + hour // 24) % 7, hour % 24
+            codes.update(on_air_slot_codes([on_day], [time_band(time(clock))]))
+            codes.update(on_air_hour_codes(on_day, [clock]))
+    return codes
 
 
 def schedule_slots(schedules: Sequence[SlotSource]) -> list[int]:
@@ -93,9 +97,9 @@ def in_slots(days: Sequence[int] | None, band: TimeBand | None) -> Any:
 
 
 def on_air_from(now: datetime) -> Any:
-    """The entry has an occurrence running at some time between `now` and midnight, by its
-    weekday: what when=today and when=now keep is among these."""
-    return _has_any(on_air_slot_codes([now.weekday()], bands_left(now)))
+    """The entry has an occurrence running at some time between `now`'s hour and midnight, by
+    its weekday: what when=today keeps is among these."""
+    return _has_any(on_air_hour_codes(now.weekday(), range(now.hour, 24)))
 
 
 def on_air_during(day: int, bands: Iterable[TimeBand] = BANDS) -> Any:
@@ -115,9 +119,10 @@ def bands_left(now: datetime) -> set[TimeBand]:
 
 
 def on_air_at(now: datetime, slots: Any = None) -> Any:
-    """The entry has an occurrence running in now's weekday and time band: one may be under
-    way (`slots`: the column to test, the entry's own by default)."""
-    return _has_any(on_air_slot_codes([now.weekday()], [time_band(now.time())]), slots)
+    """The entry has an occurrence running in now's weekday and hour: one may be under way
+    (`slots`: the column to test, the entry's own by default). What when=now keeps is among
+    these."""
+    return _has_any(on_air_hour_codes(now.weekday(), [now.hour]), slots)
 
 
 def _has_any(codes: list[int], slots: Any = None) -> Any:

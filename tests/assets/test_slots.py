@@ -15,7 +15,15 @@ from app.assets.schemas import ScheduleCreate
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
 from app.assets.service import create_asset
-from app.assets.slot_codes import BANDS, DAY_PARTS, ON_AIR, WEEKDAY_NAMES, on_air_codes, slot_codes
+from app.assets.slot_codes import (
+    BANDS,
+    DAY_PARTS,
+    ON_AIR,
+    ON_AIR_HOURS,
+    WEEKDAY_NAMES,
+    on_air_codes,
+    slot_codes,
+)
 from app.assets.slots import on_air_during, schedule_slots
 from app.core.explain import ExplainJson
 from app.core.time import TimeBand, zone
@@ -41,16 +49,24 @@ def test_codes_and_kinds_of_schedule() -> None:
     starts = {1 * 4 + E, 3 * 4 + E, 5 * 4 + A, *(d * 4 + N for d in range(7))}
     # An hour when no end is given: 19:30–20:30, 04:30–05:30 (night, then morning), 12–13.
     on_air = {1 * 4 + E, 3 * 4 + E, 5 * 4 + A, *(d * 4 + b for d in range(7) for b in (N, M))}
-    assert schedule_slots(schedules) == sorted(starts | {ON_AIR + c for c in on_air})
+    hours = {(1, 19), (1, 20), (3, 19), (3, 20), (5, 12),
+             *((d, h) for d in range(7) for h in (4, 5))}  # fmt: skip
+    on_air_hours = {ON_AIR_HOURS + d * 24 + h for d, h in hours}
+    assert schedule_slots(schedules) == sorted(starts | {ON_AIR + c for c in on_air} | on_air_hours)
     late = ScheduleCreate(frequency="weekly", weekdays=[6], start_time=time(23),
                           end_time=time(1))  # fmt: skip
-    assert schedule_slots([late]) == [6 * 4 + N, ON_AIR + 0 * 4 + N, ON_AIR + 6 * 4 + N]
+    sunday_23, monday_0 = ON_AIR_HOURS + 6 * 24 + 23, ON_AIR_HOURS
+    assert schedule_slots([late]) == sorted(
+        [6 * 4 + N, ON_AIR + 0 * 4 + N, ON_AIR + 6 * 4 + N, sunday_23, monday_0]
+    )
+    assert monday_0 == 56 and sunday_23 == 223  # as migration 0025 writes them
 
 
 def test_saved_entries_carry_their_slots(session: Session) -> None:
     asset = create_asset(session, data=make())  # Thursday 18:00
     session.refresh(asset)
-    assert asset.slots == [3 * 4 + 2, ON_AIR + 3 * 4 + 2]  # Thursday 18:00, an hour
+    thursday_18 = ON_AIR_HOURS + 3 * 24 + 18
+    assert asset.slots == [3 * 4 + 2, ON_AIR + 3 * 4 + 2, thursday_18]  # Thursday 18:00, 1 h
 
 
 def _stored(session: Session) -> dict[int, list[int]]:
@@ -58,7 +74,7 @@ def _stored(session: Session) -> dict[int, list[int]]:
 
 
 def test_the_migration_backfills_what_saving_computes(session: Session) -> None:
-    backfill = migration("0016_on_air_slots.py").BACKFILL
+    backfill = migration("0025_on_air_hours.py").BACKFILL
     create_asset(session, data=make(external_id="saved-now"))  # through the service
     session.execute(text("UPDATE asset SET slots = '{}' WHERE source <> 'test'"))
     session.execute(text(backfill))
