@@ -17,7 +17,8 @@ down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-BACKFILL = """
+# Each schedule's start weekdays and its start and end minutes (0025 reads it too).
+SCHEDULE_TIMES = """
 WITH sched AS (
     SELECT sc.asset_id, d,
            extract(hour FROM sc.start_time)::int * 60 + extract(minute FROM sc.start_time)::int
@@ -31,7 +32,10 @@ WITH sched AS (
 ), ends AS (
     SELECT asset_id, d, s, CASE WHEN e <= s THEN e + 1440 ELSE e END AS e
     FROM sched, LATERAL (SELECT coalesce(given_end, s + 60) AS e) x
-), codes AS (
+)"""
+BACKFILL = (
+    SCHEDULE_TIMES
+    + """, codes AS (
     SELECT asset_id, d * 4 + CASE
         WHEN s >= 300 AND s < 720 THEN 0 WHEN s >= 720 AND s < 1020 THEN 1
         WHEN s >= 1020 AND s < 1260 THEN 2 ELSE 3 END AS code
@@ -47,6 +51,7 @@ FROM (SELECT asset_id, array_agg(DISTINCT code ORDER BY code) AS codes FROM code
       GROUP BY asset_id) c
 WHERE c.asset_id = a.id
 """
+)
 
 
 def upgrade() -> None:

@@ -74,10 +74,14 @@ def _stored(session: Session) -> dict[int, list[int]]:
 
 
 def test_the_migration_backfills_what_saving_computes(session: Session) -> None:
-    backfill = migration("0025_on_air_hours.py").BACKFILL
+    """0016's slots, then 0025's hours added to them."""
+    backfills = [
+        migration(name).BACKFILL for name in ("0016_on_air_slots.py", "0025_on_air_hours.py")
+    ]
     create_asset(session, data=make(external_id="saved-now"))  # through the service
     session.execute(text("UPDATE asset SET slots = '{}' WHERE source <> 'test'"))
-    session.execute(text(backfill))
+    for backfill in backfills:
+        session.execute(text(backfill))
     session.expire_all()
     stored, computed = _stored(session), _python_slots(session)
     assert stored == computed
