@@ -42,6 +42,7 @@ def main() -> None:
     started = time.perf_counter()
     if not args.collect:
         _step("bench.search", "--sizes", *sizes, "--repeat", "50")
+        _step("bench.hours", "--n", sizes[-1], "--repeat", "20" if args.quick else "40")
         _step("bench.http", "--n", sizes[-1], "--seconds", "5" if args.quick else "10")
         _step("bench.feeds", "--n", "10000")
         _step("bench.imports", "--sizes", "1000", "10000")
@@ -52,7 +53,7 @@ def main() -> None:
         latest["collected"] = "each benchmark's last run, gathered by --collect"
     else:
         latest["minutes"] = round((time.perf_counter() - started) / 60, 1)
-    for name in ("search", "http", "feeds", "imports", "print"):
+    for name in ("search", "hours", "http", "feeds", "imports", "print"):
         path = RESULTS / f"{name}.json"
         if path.exists():
             latest[name] = json.loads(path.read_text())

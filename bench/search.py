@@ -11,6 +11,7 @@ import json
 import os
 import statistics
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ QUERIES: dict[str, dict[str, Any]] = {
     "near city centre 5 mi, 20 by distance": {"near": "52.4862,-1.8904", "radius": 5},
     "town + day + time band": {"town": "oldbury", "day": ["fri"], "time": "evening"},
     "when=today near B69, 3 mi": {"near": "B69", "radius": 3, "when": "today"},
+    "when=now near B69, 3 mi": {"near": "B69", "radius": 3, "when": "now"},
     "full text q=garden": {"q": "garden"},
     "combined worst: London 10 mi, kind, day, time, access, q, sort=next": {
         "near": "51.5074,-0.1278",
@@ -37,6 +39,15 @@ QUERIES: dict[str, dict[str, Any]] = {
         "sort": "next",
     },
 }
+
+
+def bench_now() -> datetime:
+    """The moment every search is run at, so that runs compare whatever the clock says: a
+    Thursday at 20:30, the slowest hour for when=today and when=now in a sweep over the day at
+    a million entries (python -m bench.hours), when most of the day's entries are over."""
+    from app.core.time import zone
+
+    return datetime(2026, 11, 26, 20, 30, tzinfo=zone())
 
 
 # The server the benchmarks start from, read once: prepare_bench_db points DATABASE_URL at a
@@ -153,19 +164,23 @@ def run(n: int, repeat: int) -> dict[str, Any]:
     from app.core import heap
     from app.core.db import get_engine
 
-    results: dict[str, Any] = {"n": n, "repeat": repeat, "queries": {}}
+    results: dict[str, Any] = {"n": n, "repeat": repeat, "now": bench_now().isoformat(),
+                               "queries": {}}  # fmt: skip
+    now = bench_now()
     with Session(get_engine()) as session:
-        search_assets(session, params=SearchParams())  # start-up done, as a server's is
+        search_assets(session, params=SearchParams(), now=now)  # start-up done, as a server's
         heap.settle()  # what app.main's lifespan does when a worker starts
         for label, params in QUERIES.items():
             search = SearchParams.model_validate(params)
-            search_assets(session, params=search)  # warm the connection and caches
+            search_assets(session, params=search, now=now)  # warm the connection and caches
             samples = []
             for _ in range(repeat):
                 started = time.perf_counter()
-                result = search_assets(session, params=search)
+                result = search_assets(session, params=search, now=now)
                 samples.append((time.perf_counter() - started) * 1000)
-            statements = _captured(get_engine(), lambda s=search: search_assets(session, params=s))
+            statements = _captured(
+                get_engine(), lambda s=search: search_assets(session, params=s, now=now)
+            )
             floor = _floor(url, statements, repeat)
             timing = _percentiles(samples)
             results["queries"][label] = {
@@ -177,8 +192,10 @@ def run(n: int, repeat: int) -> dict[str, Any]:
 
 
 def print_table(results: dict[str, Any]) -> None:
-    print(f"\nsearch_assets over {results['n']:,} synthetic assets, {results['repeat']} runs "
-          "each (ms); SQL = the same statements through bare psycopg")  # fmt: skip
+    print(
+        f"\nsearch_assets over {results['n']:,} synthetic assets at {results['now']}, "
+        f"{results['repeat']} runs each (ms); SQL = the same statements through bare psycopg"
+    )
     print(f"{'query':<68} {'p50':>6} {'p95':>6} {'p99':>6} {'SQL p50':>7} {'x SQL':>6} {'hits':>7}")
     for label, r in results["queries"].items():
         print(f"{label:<68} {r['p50']:6.1f} {r['p95']:6.1f} {r['p99']:6.1f} {r['sql_p50']:7.1f} "
