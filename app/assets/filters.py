@@ -140,8 +140,9 @@ def filter_conditions(
         where.append(schedule_matches(days, p.time, today))
     if p.when in (When.now, When.today):
         # From the entry's row, to narrow the exact test: running now means on air in now's
-        # time band (a city centre's when=now at a million entries probed 4,805 schedules
-        # with the rest of the day's bands).
+        # hour, on today in an hour still to come (a city centre's when=now at a million
+        # entries probed 4,805 schedules with the rest of the day's bands; when=today near
+        # B69 at 20:30 1,519 with the evening's and night's, 754 with the hours).
         where.append(on_air_at(now) if p.when == When.now else on_air_from(now))
         where.append(on_now(now) if p.when == When.now else on_today(now))
     elif p.when == When.week:

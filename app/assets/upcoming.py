@@ -6,7 +6,7 @@ occurrences (app.core.time, from the schedules) are worked out only until a page
 can start on (stored on save). Not counting an occurrence under way, an entry's next start is
 no sooner than the nearest of them: schedules every n weeks, on the nth weekday or on dates,
 with an end date or cancellations start later or never. One under way started earlier: an
-on-air slot for now's weekday and time band (app.assets.slots) says one may be, and such an
+on-air code for now's weekday and hour (app.assets.slots) says one may be, and such an
 entry is read first."""
 
 from collections.abc import Sequence
