@@ -4,12 +4,11 @@ meetings (default 10,000), generated through the app in-process. Prints time and
     python -m bench.feeds [--n 10000] [--repeat 5]"""
 
 import argparse
-import json
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
+from bench import write_results
 from bench.search import bench_url, prepare_bench_db
 
 FEED_PATHS = {
@@ -79,9 +78,7 @@ def main() -> None:
     print(f"{'feed':<28} {'first ms':>9} {'p50 ms':>9} {'size KB':>9}")
     for label, r in results["feeds"].items():
         print(f"{label:<28} {r['first_ms']:9.0f} {r['p50_ms']:9.0f} {r['bytes'] / 1024:9.0f}")
-    out = Path(__file__).parent / "results" / "feeds.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
+    out = write_results("feeds", results)
     print(f"\nwritten {out}")
 
 

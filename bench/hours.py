@@ -6,11 +6,11 @@ prints p50/p95 per hour and the worst, and writes bench/results/hours.json.
     python -m bench.hours [--n 1000000] [--repeat 40]"""
 
 import argparse
-import json
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
+
+from bench import write_results
 
 SEARCHES = {
     "when=today": {"near": "B69", "radius": 3, "when": "today"},
@@ -82,9 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     results = run(args.n, args.repeat)
     print_table(results)
-    out = Path(__file__).parent / "results" / "hours.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
+    out = write_results("hours", results)
     print(f"written {out}")
 
 

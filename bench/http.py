@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from bench import write_results
 from bench.search import bench_url, prepare_bench_db
 
 PORT = 8765
@@ -127,9 +128,7 @@ def main() -> None:
     args = parser.parse_args()
     results = run(args.n, args.workers, args.seconds, args.connections)
     print_table(results)
-    out = Path(__file__).parent / "results" / "http.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
+    write_results("http", results)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench import write_results
+
 
 def meeting_guide_file(n: int, path: Path, seed: int = 7) -> None:
     rng = random.Random(seed)
@@ -92,9 +94,7 @@ def main() -> None:
         print(f"{r['meetings']:>7} meetings  {r['file_mb']:>5} MB  first {r['first_run_s']:>6} s "
               f"({r['per_second']}/s)  again {r['second_run_s']:>5} s  "
               f"peak RSS {r['peak_rss_mb']} MB")  # fmt: skip
-    out = Path(__file__).parent / "results" / "imports.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
+    write_results("imports", results)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,10 @@ on the demo data and on N synthetic entries in the same borough.
     python -m bench.print [--n 10000]"""
 
 import argparse
-import json
 import time
-from pathlib import Path
 from typing import Any
+
+from bench import write_results
 
 
 def _time_all(label: str) -> dict[str, Any]:
@@ -78,9 +78,7 @@ def main() -> None:
               f"{run['borough_s']:.1f} s, newsletter {run['newsletter_s']:.1f} s")  # fmt: skip
         for slug, t in run["towns"].items():
             print(f"  {slug:<14} {t['entries']:6d} entries  {t['s']:6.2f} s  {t['kb']:8.0f} KB")
-    out = Path(__file__).parent / "results" / "print.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(runs, indent=2))
+    out = write_results("print", runs)
     print(f"\nwritten {out}")
 
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).parent / "results"
+from bench import RESULTS
 
 
 def _step(*args: str) -> None:

@@ -7,12 +7,10 @@ Each size has its own database (`<name>_bench_n100000` beside DATABASE_URL's), m
 seeded with places, so moving between sizes never reloads a million rows."""
 
 import argparse
-import json
 import os
 import statistics
 import time
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -20,6 +18,7 @@ from sqlalchemy import event, make_url, text
 
 from app.core.config import Settings
 from app.core.db import DB_OPTIONS
+from bench import write_results
 
 QUERIES: dict[str, dict[str, Any]] = {
     "near B69 3DE 5 mi + kind=meeting": {"near": "B69 3DE", "radius": 5, "kind": ["meeting"]},
@@ -212,9 +211,7 @@ def main() -> None:
         results = run(n, args.repeat)
         print_table(results)
         every.append(results)
-    out = Path(__file__).parent / "results" / "search.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(every, indent=2))
+    out = write_results("search", every)
     print(f"\nwritten {out}")
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 from sqlalchemy import make_url
 
+from bench import write_results
 from bench.search import BASE_URL
 
 READS = [
@@ -184,9 +185,7 @@ def main() -> None:
         "rss_start_mb": rss_start / 1024, "rss_end_mb": rss_end / 1024,
     }  # fmt: skip
     print(json.dumps(result, indent=2))
-    out = Path(__file__).parent / "results" / "soak.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
+    write_results("soak", result)
 
 
 if __name__ == "__main__":
