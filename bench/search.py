@@ -27,6 +27,12 @@ QUERIES: dict[str, dict[str, Any]] = {
     "when=today near B69, 3 mi": {"near": "B69", "radius": 3, "when": "today"},
     "when=now near B69, 3 mi": {"near": "B69", "radius": 3, "when": "now"},
     "full text q=garden": {"q": "garden"},
+    "home page: near DY4 5 mi, this week, soonest first": {
+        "near": "DY4",
+        "radius": 5,
+        "when": "week",
+        "sort": "next",
+    },
     "combined worst: London 10 mi, kind, day, time, access, q, sort=next": {
         "near": "51.5074,-0.1278",
         "radius": 10,

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from psycopg import Connection
 
-from app.assets.slots import schedule_slots, slots_are_exact
+from app.assets.slots import meets_every_week, schedule_slots, slots_are_exact
 from app.assets.upcoming import week_starts
 from app.core.time import Frequency
 
@@ -65,13 +65,15 @@ def generate(
         start = time(
             rng.choice([7, 9, 10, 12, 13, 14, 17, 18, 19, 19, 20, 21]), rng.choice([0, 30])
         )
-        weekly = SimpleNamespace(frequency=Frequency.weekly, weekdays=days, dates=[],
-                                 start_time=start, end_time=None, valid_until=None)  # fmt: skip
+        weekly = SimpleNamespace(frequency=Frequency.weekly, interval=1, weekdays=days, dates=[],
+                                 start_time=start, end_time=None, valid_from=None,
+                                 valid_until=None, cancelled_dates=[])  # fmt: skip
         slots = "{" + ",".join(map(str, schedule_slots([weekly]))) + "}"
         assets.append(
             (aid, kind, name, f"syn-{aid}", fellowship, types, "published", vid, "bench",
              str(i), f"Synthetic {kind}: {name}.", "in_person", "everyone", slots,
-             slots_are_exact([weekly]), "{" + ",".join(map(str, week_starts([weekly]))) + "}")
+             slots_are_exact([weekly]), "{" + ",".join(map(str, week_starts([weekly]))) + "}",
+             meets_every_week([weekly]))
         )  # fmt: skip
         weekdays = "{" + ",".join(map(str, days)) + "}"
         schedules.append((aid, "weekly", weekdays, start))
@@ -99,7 +101,7 @@ def load(
     )
     asset_cols = (
         "id, kind, name, slug, fellowship, types, status, venue_id, source, external_id, "
-        "description, attendance, audience, slots, slots_exact, week_starts"
+        "description, attendance, audience, slots, slots_exact, week_starts, every_week"
     )
     with conn.cursor() as cur:
         for sql, rows in (

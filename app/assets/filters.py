@@ -145,8 +145,8 @@ def filter_conditions(
         # B69 at 20:30 1,519 with the evening's and night's, 754 with the hours).
         where.append(on_air_at(now) if p.when == When.now else on_air_from(now))
         where.append(on_now(now) if p.when == When.now else on_today(now))
-    elif p.when == When.week:
-        where.append(on_within_week(now))
+    elif p.when == When.week:  # what meets every week is on this week
+        where.append(or_(col(Asset.every_week), on_within_week(now)))
     if p.mode == Attendance.hybrid:
         where.append(col(Asset.attendance) == Attendance.hybrid)
     elif p.mode:

@@ -35,7 +35,7 @@ from app.venues.models import Venue
 # What only searches read (in SQL), and what is private or large.
 SKIPPED = {
     "search_vector", "grid", "location", "private_contact", "source_snapshot", "area_keys",
-    "slots", "week_starts", "slots_exact",
+    "slots", "week_starts", "slots_exact", "every_week",
 }  # fmt: skip
 
 

@@ -267,6 +267,9 @@ class Asset(AssetBase, Timestamped, table=True):
     )
     # Its start slots are exactly its schedules' (none ends or is one-off): app.assets.slots.
     slots_exact: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    # It meets every week, whatever the date (app.assets.slots.meets_every_week): when=week
+    # need not look at its schedules.
+    every_week: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     # (grid cell, kind, start slot) keys for cells of 4, 16 and 64 km: see migration 0019.
     area_keys: list[int] | None = Field(
         default=None,

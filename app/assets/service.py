@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from app.assets.models import Asset, AssetStatus, Interest, Schedule
 from app.assets.schemas import AssetCreate
-from app.assets.slots import schedule_slots, slots_are_exact
+from app.assets.slots import meets_every_week, schedule_slots, slots_are_exact
 from app.assets.upcoming import week_starts
 from app.core.errors import InvalidInputError, NotFoundError
 from app.core.text import slugify
@@ -140,6 +140,7 @@ def _apply(session: Session, asset: Asset, data: AssetCreate, venue: Venue | Non
     asset.schedules = [Schedule(**s.model_dump()) for s in data.schedules]
     asset.slots = schedule_slots(data.schedules)
     asset.slots_exact = slots_are_exact(data.schedules)
+    asset.every_week = meets_every_week(data.schedules)
     asset.week_starts = week_starts(data.schedules)
 
 

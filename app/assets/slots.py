@@ -33,11 +33,14 @@ EVERY_DAY = range(7)
 
 class SlotSource(Protocol):
     frequency: Frequency
+    interval: int
     weekdays: list[int]
     dates: list[date]
     start_time: time
     end_time: time | None
+    valid_from: date | None
     valid_until: date | None
+    cancelled_dates: list[date]
 
 
 def start_days(schedule: SlotSource) -> Iterable[int]:
@@ -84,6 +87,19 @@ def slots_are_exact(schedules: Sequence[SlotSource]) -> bool:
     is listed: none of them ends (`valid_until`) or is a list of one-off dates (which pass),
     so a day and time search need not look at its schedules (stored on save)."""
     return all(s.frequency != Frequency.once and s.valid_until is None for s in schedules)
+
+
+def meets_every_week(schedules: Sequence[SlotSource]) -> bool:
+    """Whether an entry has an occurrence in every seven days from any moment, whatever the
+    date: it has schedules, and each is weekly on some weekday, every week, with no start or
+    end date and nothing cancelled (stored on save). when=week keeps such an entry without
+    looking at its schedules: the home page's search (near a postcode, this week, soonest
+    first) probed the schedules of all 5,001 entries it read at a million (20 of its 41 ms)."""
+    return bool(schedules) and all(
+        s.frequency == Frequency.weekly and s.interval == 1 and s.weekdays
+        and s.valid_from is None and s.valid_until is None and not s.cancelled_dates
+        for s in schedules
+    )  # fmt: skip
 
 
 def start_codes(days: Sequence[int] | None, band: TimeBand | None) -> list[int]:
