@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from app.core.migrations import backfill_entries
+
 revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
@@ -45,9 +47,7 @@ def upgrade() -> None:
         "asset",
         sa.Column("slots", postgresql.ARRAY(sa.Integer()), server_default="{}", nullable=False),
     )
-    op.execute("ALTER TABLE asset DISABLE TRIGGER asset_change_seq_trigger")
-    op.execute(BACKFILL)
-    op.execute("ALTER TABLE asset ENABLE TRIGGER asset_change_seq_trigger")
+    backfill_entries(BACKFILL)
     op.create_index(
         "ix_asset_published_slots", "asset", ["slots"], unique=False, postgresql_using="gin",
         postgresql_where=sa.text("status = 'published'"),

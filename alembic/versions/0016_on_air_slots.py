@@ -10,7 +10,7 @@ Revises: 0015
 
 from collections.abc import Sequence
 
-from alembic import op
+from app.core.migrations import backfill_entries
 
 revision: str = "0016"
 down_revision: str | None = "0015"
@@ -55,9 +55,7 @@ WHERE c.asset_id = a.id
 
 
 def upgrade() -> None:
-    op.execute("ALTER TABLE asset DISABLE TRIGGER asset_change_seq_trigger")
-    op.execute(BACKFILL)
-    op.execute("ALTER TABLE asset ENABLE TRIGGER asset_change_seq_trigger")
+    backfill_entries(BACKFILL)
 
 
 def downgrade() -> None:

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from app.core.migrations import backfill_entries
+
 revision: str = "0018"
 down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
@@ -88,13 +90,10 @@ def upgrade() -> None:
     op.execute(COPY_FROM_VENUE)
     op.execute(VENUE_TO_ASSETS)
     _venue_trigger("location, town_id, accessibility")
-    # A copy, not an edit: entries keep their change numbers (the change feed is unmoved).
-    op.execute("ALTER TABLE asset DISABLE TRIGGER asset_change_seq_trigger")
-    op.execute(
+    backfill_entries(  # a copy, not an edit
         "UPDATE asset a SET access = v.accessibility FROM venue v "
         "WHERE v.id = a.venue_id AND v.accessibility <> '{}'"
     )
-    op.execute("ALTER TABLE asset ENABLE TRIGGER asset_change_seq_trigger")
 
 
 def downgrade() -> None:

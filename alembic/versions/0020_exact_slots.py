@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.core.migrations import backfill_entries
+
 revision: str = "0020"
 down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
@@ -33,10 +35,7 @@ def upgrade() -> None:
         "asset",
         sa.Column("slots_exact", sa.Boolean(), server_default=sa.text("false"), nullable=False),
     )
-    # A derived flag, not an edit: entries keep their change numbers.
-    op.execute("ALTER TABLE asset DISABLE TRIGGER asset_change_seq_trigger")
-    op.execute(BACKFILL)
-    op.execute("ALTER TABLE asset ENABLE TRIGGER asset_change_seq_trigger")
+    backfill_entries(BACKFILL)
 
 
 def downgrade() -> None:

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from app.core.migrations import backfill_entries
+
 revision: str = "0021"
 down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
@@ -44,10 +46,7 @@ def upgrade() -> None:
         "asset",
         sa.Column("week_starts", ARRAY(sa.Integer()), server_default="{}", nullable=False),
     )
-    # A derived column, not an edit: entries keep their change numbers.
-    op.execute("ALTER TABLE asset DISABLE TRIGGER asset_change_seq_trigger")
-    op.execute(BACKFILL)
-    op.execute("ALTER TABLE asset ENABLE TRIGGER asset_change_seq_trigger")
+    backfill_entries(BACKFILL)
 
 
 def downgrade() -> None:

@@ -17,7 +17,7 @@ import runpy
 from collections.abc import Sequence
 from pathlib import Path
 
-from alembic import op
+from app.core.migrations import backfill_entries
 
 revision: str = "0025"
 down_revision: str | None = "0024"
@@ -42,9 +42,7 @@ WHERE c.asset_id = a.id AND NOT a.slots @> c.codes
 
 
 def upgrade() -> None:
-    op.execute("ALTER TABLE asset DISABLE TRIGGER asset_change_seq_trigger")
-    op.execute(BACKFILL)
-    op.execute("ALTER TABLE asset ENABLE TRIGGER asset_change_seq_trigger")
+    backfill_entries(BACKFILL)
 
 
 def downgrade() -> None:
