@@ -25,11 +25,13 @@ def build_agenda(
 ) -> list[AgendaDay]:
     """Every occurrence not yet finished from `start` for `days` days (and starting before
     `until`, when given), by local day then time."""
-    end = min(start + timedelta(days=days), until) if until else start + timedelta(days=days)
+    end = start + timedelta(days=days)
+    if until is not None:
+        end = min(end, until)
     by_day: dict[date, list[tuple[Occurrence, AssetPublic]]] = defaultdict(list)
     for hit, public in zip(hits, publics, strict=True):
         for occ in occurrences(hit.asset.schedules, start - timedelta(hours=12), end):
-            if occ.end > start and occ.start < end:
+            if occ.end > start:  # `occurrences` gives only those starting before `end`
                 by_day[occ.start.astimezone(start.tzinfo).date()].append((occ, public))
     return [
         AgendaDay(day, sorted(entries, key=lambda e: (e[0].start, e[1].name.lower())))
