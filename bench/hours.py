@@ -19,13 +19,8 @@ SEARCHES = {
 WARM_UP = 5  # runs at each hour left out: the first reads of that hour's entries and plans
 
 
-def _percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
-
-
 def run(n: int, repeat: int) -> dict[str, Any]:
-    from bench.search import bench_now, bench_url, prepare_bench_db
+    from bench.search import bench_now, bench_url, percentiles, prepare_bench_db
 
     prepare_bench_db(bench_url(f"n{n}"), n)
     from sqlmodel import Session
@@ -48,7 +43,8 @@ def run(n: int, repeat: int) -> dict[str, Any]:
                     result = search_assets(session, params=search, now=now)
                     samples.append((time.perf_counter() - started) * 1000)
                 kept = samples[WARM_UP:]
-                row[label] = {"p50": _percentile(kept, 0.5), "p95": _percentile(kept, 0.95),
+                timing = percentiles(kept)
+                row[label] = {"p50": round(timing["p50"], 1), "p95": round(timing["p95"], 1),
                               "total": result.total}  # fmt: skip
             hours.append(row)
     worst = {}

@@ -114,7 +114,7 @@ def prepare_bench_db(url: str, n: int, *, only_meetings: bool = False, local: bo
         print(f"loaded {n} synthetic assets in {time.perf_counter() - started:.1f} s")
 
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
+def percentiles(samples: list[float]) -> dict[str, float]:
     q = statistics.quantiles(samples, n=100, method="inclusive")
     return {"p50": q[49], "p95": q[94], "p99": q[98], "mean": statistics.fmean(samples)}
 
@@ -156,7 +156,7 @@ def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str
         plan = conn.execute(
             f"EXPLAIN (ANALYZE, BUFFERS) {statements[worst][0]}", statements[worst][1]
         ).fetchall()
-    return {**_percentiles(samples), "plan": [row[0] for row in plan]}
+    return {**percentiles(samples), "plan": [row[0] for row in plan]}
 
 
 def run(n: int, repeat: int) -> dict[str, Any]:
@@ -187,7 +187,7 @@ def run(n: int, repeat: int) -> dict[str, Any]:
                 get_engine(), lambda s=search: search_assets(session, params=s, now=now)
             )
             floor = _floor(url, statements, repeat)
-            timing = _percentiles(samples)
+            timing = percentiles(samples)
             results["queries"][label] = {
                 **timing, "total": result.total, "statements": len(statements),
                 "sql_p50": floor["p50"], "sql_p95": floor["p95"], "slowest_plan": floor["plan"],
