@@ -109,10 +109,23 @@ def resolve_town(session: Session, slug: str) -> Place:
         raise InvalidInputError(exc.message, field="town") from exc
 
 
+def time_probe(p: SearchParams, now: datetime) -> Any | None:
+    """The exact test of when=now or when=today, on the schedules, for what passes the on-air
+    hours (filter_conditions). Kept apart because the planner cannot estimate it: nationally
+    at 12:30 it expected 1,337 of the 19,710 entries on then (the hours: 19,533), so the
+    search counted every one of them to say "about 1,337" (80 ms; a page alone, 3.6)."""
+    if p.when == When.now:
+        return on_now(now)
+    if p.when == When.today:
+        return on_today(now)
+    return None
+
+
 def filter_conditions(
     p: SearchParams, now: datetime, *, place: Place | None = None, by_area: bool = False
 ) -> list[Any]:
-    """Every filter except `near` (which also orders and measures) as SQL conditions;
+    """Every filter except `near` (which also orders and measures) and the exact test of
+    when=now or today (time_probe) as SQL conditions;
     `place` is the town (or borough) `p.town` names, already looked up. With `by_area` the
     kind and start-slot tests are left to the area keys (app.assets.area), which imply them."""
     today = now.date()
@@ -143,8 +156,8 @@ def filter_conditions(
         # hour, on today in an hour still to come (a city centre's when=now at a million
         # entries probed 4,805 schedules with the rest of the day's bands; when=today near
         # B69 at 20:30 1,519 with the evening's and night's, 754 with the hours).
+        # The exact test is time_probe's, added by the search after these.
         where.append(on_air_at(now) if p.when == When.now else on_air_from(now))
-        where.append(on_now(now) if p.when == When.now else on_today(now))
     elif p.when == When.week:  # what meets every week is on this week
         where.append(or_(col(Asset.every_week), on_within_week(now)))
     if p.mode == Attendance.hybrid:

@@ -21,6 +21,7 @@ EXACT_COUNT_UP_TO = 500
 # estimate four times the truth would hide a countable total. Near searches, the commonest,
 # are estimated within a few per cent (4,016 expected and counted around B69); the
 # estimates that go wrong are low ones (a schedule test: 162 for 3,030), and those are counted.
+# when=now and today are estimated without theirs (SearchQuery.estimated).
 TRUST_ESTIMATE_ABOVE = 4 * EXACT_COUNT_UP_TO
 
 
@@ -36,6 +37,14 @@ class SearchQuery:
     # Implied conditions that let a walk nearest first use a smaller index (filters.day_walk).
     walk_hint: list[Any] = field(default_factory=list)
     keyed: bool = False  # the area keys find the matches (app.assets.area): few of them
+    # The matches without the tests the planner cannot estimate (filters.time_probe), for
+    # its estimate of how many there are; None: `stmt`'s.
+    unprobed: Select[Any] | None = None
+
+    @property
+    def estimated(self) -> Select[Any]:
+        """What the planner is asked how many rows it expects of: the matches, maybe more."""
+        return (self.stmt if self.unprobed is None else self.unprobed).order_by(None)
 
     @property
     def counted(self) -> Select[Any]:
@@ -111,7 +120,7 @@ def page_counted(
     count of a common word walked 37,000 entries to find 501 (70 ms at a million entries),
     the page 1,500."""
     rows: Sequence[Any]
-    estimate = estimated_rows(session, query.counted)
+    estimate = estimated_rows(session, query.estimated)
     if estimate > TRUST_ESTIMATE_ABOVE:
         rows = page_rows(session, query, offset, per_page)
         return rows, (max(estimate, offset + len(rows)), False)

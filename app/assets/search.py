@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from app.assets import area, paging
-from app.assets.filters import day_walk, filter_conditions, resolve_town
+from app.assets.filters import day_walk, filter_conditions, resolve_town, time_probe
 from app.assets.light import light_schedules, load_light, towns_of
 from app.assets.models import Asset, AssetKind, AssetStatus
 from app.assets.paging import SearchQuery, capped_count, nearest_first, page_counted
@@ -121,11 +121,14 @@ def _build(
         ).add_columns(distance)
         if sort == Sort.distance:
             order = [distance, col(Asset.id)]
+    unprobed = stmt
+    if (probe := time_probe(params, now)) is not None:
+        stmt = stmt.where(probe)
     computed = sort == Sort.next
     knn = bool(params.near) and sort == Sort.distance and not by_area
     return SearchQuery(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn,
                        order=order, walk_hint=day_walk(params, now, by_area),
-                       keyed=by_area)  # fmt: skip
+                       keyed=by_area, unprobed=unprobed)  # fmt: skip
 
 
 @dataclass
@@ -255,7 +258,7 @@ def search_assets(
             session, query, now, offset + params.per_page if paginate else None
         )
         if result.total > MAX_COMPUTED_ROWS and not query.keyed:  # counted to the cap only
-            result.total = max(result.total, estimated_rows(session, query.counted))
+            result.total = max(result.total, estimated_rows(session, query.estimated))
             result.total_exact = False
         chosen = timed[offset : offset + params.per_page] if paginate else timed
         known = {t.row[0]: t for t in chosen}
