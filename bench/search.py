@@ -26,6 +26,8 @@ QUERIES: dict[str, dict[str, Any]] = {
     "town + day + time band": {"town": "oldbury", "day": ["fri"], "time": "evening"},
     "when=today near B69, 3 mi": {"near": "B69", "radius": 3, "when": "today"},
     "when=now near B69, 3 mi": {"near": "B69", "radius": 3, "when": "now"},
+    "when=now, all England": {"when": "now"},
+    "when=today, all England": {"when": "today"},
     "full text q=garden": {"q": "garden"},
     "home page: near DY4 5 mi, this week, soonest first": {
         "near": "DY4",
