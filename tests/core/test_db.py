@@ -3,12 +3,17 @@ the same for sync handlers (get_session) and async ones (get_session_factory).""
 
 import asyncio
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from psycopg import _queries as psycopg_queries
 from sqlalchemy import event, text
 from sqlmodel import Session
 
+from app.assets.search import search_assets
+from app.assets.search_params import SearchParams
 from app.core.db import get_session, get_session_factory, request_session
+from tests.statements import sent_statements
 
 
 @pytest.fixture
@@ -56,3 +61,25 @@ def test_sync_and_async_handlers_get_the_same_sessions(commits: list[Session]) -
     with pytest.raises(StopIteration):
         next(dependency)
     assert commits == [session]
+
+
+def test_a_long_statement_is_converted_for_the_driver_once(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """psycopg remembers how it turned a statement's placeholders into PostgreSQL's only for
+    short ones; a search for this week (every day's schedule test) is far longer and was
+    split with a regular expression at every run."""
+    week = SearchParams.model_validate({"when": "week", "sort": "next"})
+    search_assets(session, params=week)
+    conversions: list[bytes] = []
+    convert = psycopg_queries._query2pg_nocache
+
+    def uncached(query: bytes, encoding: str) -> Any:
+        conversions.append(query)
+        return convert(query, encoding)
+
+    monkeypatch.setattr(psycopg_queries, "_query2pg_nocache", uncached)
+    with sent_statements(session) as sent:
+        search_assets(session, params=week)
+    assert max(len(s) for s in sent) > 4096, "a statement longer than psycopg's own limit"
+    assert conversions == []
