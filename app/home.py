@@ -35,7 +35,9 @@ def _on_today(session: Session) -> OnToday:
         session, params=SearchParams(when=When.today, sort=Sort.next, per_page=TODAY_SHOWN)
     )
     shown = [asset_public(h, today.towns, today.now) for h in today.hits]
-    more_than = None if today.total_exact else search.MAX_COMPUTED_ROWS  # sort=next's cap
+    # "More than 5,000" rather than the planner's estimate past sort=next's cap: true, where
+    # across England the estimate of what is on the rest of today can be twice the truth.
+    more_than = None if today.total_exact else today.counted_to
     return OnToday(shown, today.total, more_than)
 
 

@@ -1,11 +1,15 @@
 """The home page: its "on today" is read once per data version and minute per process."""
 
+from datetime import datetime
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app import home
+from app.assets import search
 from app.core.config import get_settings
+from app.core.time import zone
 from tests.statements import sent_statements
 
 # What the page sends besides working out "on today": the towns, the data version, savepoints.
@@ -27,3 +31,18 @@ def test_on_today_is_worked_out_once_a_minute_and_the_page_is_the_same(
         repeat = client.get("/")
     assert _today_search(first) and _today_search(again) == []
     assert repeat.text == page.text and "What’s on today" in repeat.text
+
+
+def test_on_today_past_the_soonest_first_cap_says_more_than_it(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past sort=next's cap the total is the planner's estimate (across England, of what is on
+    the rest of today, up to twice the truth): the home page says "more than" the cap, which
+    the search result carries."""
+    thursday_noon = datetime(2026, 11, 26, 12, 0, tzinfo=zone())
+    monkeypatch.setattr(search, "local_now", lambda: thursday_noon)
+    counted = home._on_today(session)
+    assert counted.more_than is None and counted.total >= 2
+    monkeypatch.setattr(search, "MAX_COMPUTED_ROWS", 1)
+    capped = home._on_today(session)
+    assert capped.more_than == 1 and capped.total >= 2

@@ -48,12 +48,14 @@ class SearchResult:
     towns: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (slug, name)
     kind_counts: dict[AssetKind, int] = field(default_factory=dict)
     total_exact: bool = True  # False: an estimate past the exact-count cap (app.assets.paging)
+    # How far the matches are counted: sort=next counts (and orders) up to MAX_COMPUTED_ROWS.
+    counted_to: int = field(default_factory=lambda: paging.EXACT_COUNT_UP_TO)
 
     @property
     def more_than(self) -> int | None:
         """The cap, when all that is known is that the matches are more than it (counted to
         the cap, and the planner expected fewer): "More than 500 results"."""
-        cap = paging.EXACT_COUNT_UP_TO
+        cap = self.counted_to
         return cap if not self.total_exact and self.total <= cap + 1 else None
 
     @property
@@ -257,6 +259,7 @@ def search_assets(
         timed, result.total = _computed(
             session, query, now, offset + params.per_page if paginate else None
         )
+        result.counted_to = MAX_COMPUTED_ROWS
         if result.total > MAX_COMPUTED_ROWS and not query.keyed:  # counted to the cap only
             result.total = max(result.total, estimated_rows(session, query.estimated))
             result.total_exact = False
