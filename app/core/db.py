@@ -17,11 +17,11 @@ DB_OPTIONS = "-c jit=off -c plan_cache_mode=force_custom_plan -c max_parallel_wo
 # psycopg turns a statement's %(name)s placeholders into $1, $2… by splitting its text with a
 # regular expression, and remembers the result (128 statements) only for statements under
 # 4 KB with at most 50 parameters. A search for this week tests each of the next seven days'
-# schedules: ~16 KB and ~210 parameters, split again at every run, 0.45 ms each, twice a
-# search (the home page's). The searches' statements come from a few shapes, so every one is
-# remembered.
-psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = 256 * 1024
-psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = 5000
+# schedules: ~16 KB and ~220 parameters, split again at every run, 0.45 ms each, twice a
+# search (the home page's). Every search statement is remembered; a bulk insert's batches of
+# thousands of parameters still are not (128 of those would hold megabytes).
+psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = 64 * 1024
+psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = 500
 
 
 @lru_cache
