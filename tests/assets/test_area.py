@@ -108,7 +108,7 @@ def test_the_indexes_searches_read_have_no_pending_list(session: Session) -> Non
             text("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(:names)"),
             {"names": ["ix_asset_published_area", "ix_asset_published_slots",
                        "ix_asset_search_vector"]},
-        ).tuples().all()
+        ).all()
     )  # fmt: skip
     assert len(options) == 3
     assert all("fastupdate=off" in (o or []) for o in options.values()), options

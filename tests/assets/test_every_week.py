@@ -43,10 +43,10 @@ def test_the_flag_is_set_on_save_and_backfilled_alike(session: Session) -> None:
     ])  # fmt: skip
     saved = [create_asset(session, data=d) for d in (make(external_id="plain"), fortnightly)]
     assert [a.every_week for a in saved] == [True, False]
-    before = dict(session.execute(text("SELECT id, every_week FROM asset")).tuples().all())
+    before = dict(session.execute(text("SELECT id, every_week FROM asset")).all())
     session.execute(text("UPDATE asset SET every_week = false"))
     session.execute(text(migration("0026_every_week.py").BACKFILL))
-    assert dict(session.execute(text("SELECT id, every_week FROM asset")).tuples().all()) == before
+    assert dict(session.execute(text("SELECT id, every_week FROM asset")).all()) == before
     assert any(before.values()) and not all(before.values())
 
 

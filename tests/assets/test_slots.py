@@ -135,10 +135,10 @@ def test_exact_slots_are_set_on_save_and_backfilled_alike(session: Session) -> N
     saved = [create_asset(session, data=d) for d in (make(external_id="plain"), ends, once)]
     assert [a.slots_exact for a in saved] == [True, False, False]
     backfill = migration("0020_exact_slots.py").BACKFILL
-    before = dict(session.execute(text("SELECT id, slots_exact FROM asset")).tuples().all())
+    before = dict(session.execute(text("SELECT id, slots_exact FROM asset")).all())
     session.execute(text("UPDATE asset SET slots_exact = NOT slots_exact"))
     session.execute(text(backfill))
-    assert dict(session.execute(text("SELECT id, slots_exact FROM asset")).tuples().all()) == before
+    assert dict(session.execute(text("SELECT id, slots_exact FROM asset")).all()) == before
     assert any(before.values()) and not all(before.values())
 
 
@@ -218,7 +218,7 @@ def test_every_part_of_a_day_has_its_index(session: Session) -> None:
     built = dict(session.execute(text(
         "SELECT indexname, indexdef FROM pg_indexes"
         " WHERE indexname LIKE 'ix_asset_published_grid_%'"
-    )).tuples().all())  # fmt: skip
+    )).all())  # fmt: skip
     assert len(built) == len(WEEKDAY_NAMES) * len(DAY_PARTS)
     for day, name in enumerate(WEEKDAY_NAMES):
         for suffix, part in DAY_PARTS.items():

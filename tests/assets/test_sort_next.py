@@ -95,10 +95,10 @@ def test_pages_equal_every_match_sorted_by_its_next_occurrence(
 
 def test_the_migration_backfills_what_saving_stores(session: Session, asset_id: int) -> None:
     backfill = migration("0021_week_starts.py").BACKFILL
-    saved = dict(session.execute(text("SELECT id, week_starts FROM asset")).tuples().all())
+    saved = dict(session.execute(text("SELECT id, week_starts FROM asset")).all())
     session.execute(text("UPDATE asset SET week_starts = '{}'"))
     session.execute(text(backfill))
-    assert dict(session.execute(text("SELECT id, week_starts FROM asset")).tuples().all()) == saved
+    assert dict(session.execute(text("SELECT id, week_starts FROM asset")).all()) == saved
     assert len(saved) >= 90 and all(saved.values()), "every demo entry has a schedule"
 
 
@@ -120,9 +120,7 @@ def test_past_the_cap_the_keys_matches_are_read_by_bound_and_counted(
     assert capped.total == every.total > 3 and capped.total_exact
     bound = next_start_bound(col(Asset.week_starts), col(Asset.slots), now)
     ids = [h.asset.id for h in every.hits]
-    bounds = dict(
-        session.execute(select(col(Asset.id), bound).where(col(Asset.id).in_(ids))).tuples().all()
-    )
+    bounds = dict(session.execute(select(col(Asset.id), bound).where(col(Asset.id).in_(ids))).all())
     third = sorted(b for b in bounds.values() if b is not None)[2]
     assert all(bounds[h.asset.id] <= third for h in capped.hits)
     starts = [h.next.start for h in capped.hits if h.next]
