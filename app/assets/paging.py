@@ -29,6 +29,9 @@ TRUST_ESTIMATE_ABOVE = 4 * EXACT_COUNT_UP_TO
 class SearchQuery:
     stmt: Select[Any]
     computed: bool  # ordered by computed occurrences (sort=next)
+    # The matches without the tests the planner cannot estimate (filters.time_probe), for
+    # its estimate of how many there are (the search builds both).
+    unprobed: Select[Any]
     # How the capped count walks the matches: nearest first for a place (a KNN index scan
     # that stops at the cap), in no order otherwise.
     count_order: list[Any] = field(default_factory=list)
@@ -37,14 +40,11 @@ class SearchQuery:
     # Implied conditions that let a walk nearest first use a smaller index (filters.day_walk).
     walk_hint: list[Any] = field(default_factory=list)
     keyed: bool = False  # the area keys find the matches (app.assets.area): few of them
-    # The matches without the tests the planner cannot estimate (filters.time_probe), for
-    # its estimate of how many there are; None: `stmt`'s.
-    unprobed: Select[Any] | None = None
 
     @property
     def estimated(self) -> Select[Any]:
         """What the planner is asked how many rows it expects of: the matches, maybe more."""
-        return (self.stmt if self.unprobed is None else self.unprobed).order_by(None)
+        return self.unprobed.order_by(None)
 
     @property
     def counted(self) -> Select[Any]:

@@ -128,9 +128,9 @@ def _build(
         stmt = stmt.where(probe)
     computed = sort == Sort.next
     knn = bool(params.near) and sort == Sort.distance and not by_area
-    return SearchQuery(stmt.order_by(*order), computed=computed, count_order=count_order, knn=knn,
-                       order=order, walk_hint=day_walk(params, now, by_area),
-                       keyed=by_area, unprobed=unprobed)  # fmt: skip
+    return SearchQuery(stmt.order_by(*order), computed=computed, unprobed=unprobed,
+                       count_order=count_order, knn=knn, order=order,
+                       walk_hint=day_walk(params, now, by_area), keyed=by_area)  # fmt: skip
 
 
 @dataclass
