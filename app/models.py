@@ -2,7 +2,7 @@
 
 from app.accounts.models import User
 from app.accounts.sessions import UserSession
-from app.assets.models import Asset, AssetInterest, Interest, Schedule
+from app.assets.models import Asset, AssetInterest, Interest, Schedule, WeekSpan
 from app.geocoding.models import Postcode
 from app.imports.models import ImportRun, ImportSource
 from app.mapping.models import EmptySearch, PendingChange, Revision, Suggestion
@@ -29,4 +29,5 @@ __all__ = [
     "User",
     "UserSession",
     "Venue",
+    "WeekSpan",
 ]

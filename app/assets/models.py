@@ -316,3 +316,31 @@ class Asset(AssetBase, Timestamped, table=True):
     interests: list[Interest] = Relationship(link_model=AssetInterest)
     venue: Venue | None = Relationship()
     organisation: Organisation | None = Relationship()
+
+
+class WeekSpan(SQLModel, table=True):
+    """One of an entry's weekly occurrences as a 4-D point: its place on the British National
+    Grid (x, y), the minute of the week it starts at (z, Monday 00:00 = 0) and the minute it
+    ends at (m, past 10,080 when it runs into Monday). Kept by database triggers from the
+    schedules and the entry's point (migration 0027), a superset of the truth (a monthly
+    schedule spans every weekday); sort=next near a place reads what is on air or starts soon
+    from one box over all four (app.assets.soonest)."""
+
+    __tablename__ = "week_span"
+    __table_args__ = (
+        sa.Index(
+            "ix_week_span_at",
+            "at",
+            postgresql_using="gist",
+            postgresql_ops={"at": "gist_geometry_ops_nd"},
+        ),
+    )
+
+    asset_id: int = Field(foreign_key="asset.id", primary_key=True, ondelete="CASCADE")
+    starts: int = Field(primary_key=True)
+    ends: int = Field(primary_key=True)
+    at: Any = Field(
+        sa_column=sa.Column(
+            Geometry("POINTZM", srid=27700, dimension=4, spatial_index=False), nullable=False
+        )
+    )
