@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app import home
-from app.assets import search
+from app.assets import search, soonest
 from app.core.config import get_settings
 from app.core.time import zone
 from tests.statements import sent_statements
@@ -43,6 +43,6 @@ def test_on_today_past_the_soonest_first_cap_says_more_than_it(
     monkeypatch.setattr(search, "local_now", lambda: thursday_noon)
     counted = home._on_today(session)
     assert counted.more_than is None and counted.total >= 2
-    monkeypatch.setattr(search, "MAX_COMPUTED_ROWS", 1)
+    monkeypatch.setattr(soonest, "MAX_COMPUTED_ROWS", 1)
     capped = home._on_today(session)
     assert capped.more_than == 1 and capped.total >= 2

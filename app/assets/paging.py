@@ -7,6 +7,7 @@ the ORM's execution layer (~35 µs a statement, of a near search's page's ~115).
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, text
@@ -40,6 +41,12 @@ class SearchQuery:
     # Implied conditions that let a walk nearest first use a smaller index (filters.day_walk).
     walk_hint: list[Any] = field(default_factory=list)
     keyed: bool = False  # the area keys find the matches (app.assets.area): few of them
+    # Around a postcode or point: it on the British National Grid, and the radius in metres.
+    origin: Any = None
+    radius_m: float = 0.0
+    # The unprobed statement's matches are the statement's when their next occurrence starts
+    # before this (filters.time_kept; None: they are the same).
+    kept_before: datetime | None = None
 
     @property
     def estimated(self) -> Select[Any]:
@@ -130,9 +137,23 @@ def page_counted(
         counted = capped_count(session, query)
     else:
         rows, counted = both
+    return rows, _total(counted, estimate)
+
+
+def counted(session: Session, query: SearchQuery, estimate: int | None = None) -> tuple[int, bool]:
+    """How many match, (total, exact), as page_counted says it, without a page; `estimate`:
+    the planner's of query.estimated, when the caller has asked for it already."""
+    estimate = estimated_rows(session, query.estimated) if estimate is None else estimate
+    if estimate > TRUST_ESTIMATE_ABOVE:
+        return estimate, False
+    return _total(capped_count(session, query), estimate)
+
+
+def _total(counted: int, estimate: int) -> tuple[int, bool]:
+    """Exact when the capped count stopped short of the cap, else the larger of the two."""
     if counted <= EXACT_COUNT_UP_TO:
-        return rows, (counted, True)
-    return rows, (max(counted, estimate), False)
+        return counted, True
+    return max(counted, estimate), False
 
 
 def _page_and_count(

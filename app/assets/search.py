@@ -2,31 +2,32 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from app.assets import area, paging
-from app.assets.filters import day_walk, filter_conditions, resolve_town, time_probe
-from app.assets.light import light_schedules, load_light, towns_of
+from app.assets.filters import (
+    day_walk,
+    filter_conditions,
+    resolve_town,
+    time_kept,
+    time_probe,
+)
+from app.assets.light import load_light, towns_of
 from app.assets.models import Asset, AssetKind, AssetStatus
-from app.assets.paging import SearchQuery, capped_count, nearest_first, page_counted
+from app.assets.paging import SearchQuery, capped_count, page_counted
 from app.assets.search_params import SearchParams, Sort
-from app.assets.upcoming import next_start_bound
+from app.assets.soonest import Timed, soonest_first
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
-from app.core.explain import estimated_rows
 from app.core.geo import grid_point, metres_to_miles, miles_to_metres
 from app.core.time import Occurrence, local_now, next_occurrence, zone
 from app.geocoding.service import Located, locate
 from app.places.models import Place
 
-# sort=next is ordered by computed occurrences, over at most this many matches.
-MAX_COMPUTED_ROWS = 5000
-COMPUTED_CHUNK = 100
-NO_NEXT = timedelta(days=10_000)  # entries without a next occurrence sort last
 PUBLISHED = (AssetStatus.published,)
 
 
@@ -48,7 +49,7 @@ class SearchResult:
     towns: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (slug, name)
     kind_counts: dict[AssetKind, int] = field(default_factory=dict)
     total_exact: bool = True  # False: an estimate past the exact-count cap (app.assets.paging)
-    # How far the matches are counted: sort=next counts (and orders) up to MAX_COMPUTED_ROWS.
+    # How far the matches are counted: sort=next may count (and order) to MAX_COMPUTED_ROWS.
     counted_to: int = field(default_factory=lambda: paging.EXACT_COUNT_UP_TO)
 
     @property
@@ -84,6 +85,7 @@ def _build(
     stmt = stmt.where(col(Asset.status).in_(statuses), *conditions)
     order: list[Any] = [func.lower(col(Asset.name)), col(Asset.id)]
     count_order: list[Any] = []
+    origin, limit_m = None, 0.0
     if params.near:
         try:
             result.origin = locate(session, query=params.near)
@@ -130,106 +132,9 @@ def _build(
     knn = bool(params.near) and sort == Sort.distance and not by_area
     return SearchQuery(stmt.order_by(*order), computed=computed, unprobed=unprobed,
                        count_order=count_order, knn=knn, order=order,
-                       walk_hint=day_walk(params, now, by_area), keyed=by_area)  # fmt: skip
-
-
-@dataclass
-class _Timed:
-    """A match in the computed path: its result row, name and next occurrence only."""
-
-    row: tuple[Any, ...]  # (id[, distance in metres])
-    name: str
-    next: Occurrence | None
-    schedules: list[Any]  # read-only rows (app.assets.light), kept for presenting the page
-
-
-def _computed(
-    session: Session, query: SearchQuery, now: datetime, need: int | None
-) -> tuple[list[_Timed], int]:
-    """sort=next: the matches read in order of a lower bound of their next start
-    (app.assets.upcoming), each one's next occurrence worked out from its schedules a chunk at
-    a time, and sorted soonest first. With `need` (a page's end) the reading stops once `need`
-    are known whose next starts all come before any unread match's bound: the page cannot
-    change (the combined search at a million entries worked out 1,156 to show 20; now 40).
-    Returns them (at most MAX_COMPUTED_ROWS) and how many matched (see _by_bound)."""
-    # Around a place, the first matches are the nearest, walked from the KNN index (the
-    # planner, expecting fewer than the cap, sorted every match instead: see nearest_first).
-    with nearest_first(session, query.walks_nearest):
-        rows = session.execute(_by_bound(query, now).execution_options(yield_per=COMPUTED_CHUNK))
-    timed: list[_Timed] = []
-    matched = 0
-    # A first chunk of twice the page: the bounds are mostly the next starts themselves.
-    size = min(2 * need, COMPUTED_CHUNK) if need else COMPUTED_CHUNK
-    while chunk := rows.fetchmany(size):
-        schedules = light_schedules(session, [r[0] for r in chunk])  # plain rows: only read
-        for *row, name, _, _ in chunk:
-            found = schedules[row[0]]
-            timed.append(_Timed(tuple(row), name, next_occurrence(found, now), found))
-        matched = chunk[0][-1]  # count(*) over every match, read or not
-        timed.sort(key=lambda t: _soonest(t, now))
-        if need is not None and _settled(timed, need, chunk[-1][-2], now):
-            break
-        size = COMPUTED_CHUNK
-    rows.close()
-    return timed, matched
-
-
-def _by_bound(query: SearchQuery, now: datetime) -> Select[Any]:
-    """The matches as (row…, name, bound, count), soonest bound first. Found by the area keys
-    (few, and read from a bitmap either way) every match is ordered by its bound and counted
-    (the combined search at a million entries: p50 ~1.5 ms less than sorting by name first).
-    Otherwise the first MAX_COMPUTED_ROWS are, counted to one more (an index walk can stop
-    there): the nearest around a place (London 10 mi on a Saturday: 240 → 32 ms, where the
-    first by name were read from every Saturday entry in England), else the first by name.
-    Ordering every match by its bound read a million entries for a search with no filter
-    (28 ms → 1.3 s)."""
-    if query.keyed:
-        bound = next_start_bound(col(Asset.week_starts), col(Asset.slots), now).label("bound")
-        return (
-            query.stmt.order_by(None)
-            .add_columns(col(Asset.name), bound, func.count().over())
-            .order_by(*_bound_first(bound, col(Asset.name), col(Asset.id)))
-            .limit(MAX_COMPUTED_ROWS)
-        )
-    # Around a place its nearest matches, walked from the KNN index; else the first by name.
-    walk = query.walked if query.walks_nearest else query.stmt
-    matches = walk.add_columns(col(Asset.name), col(Asset.week_starts), col(Asset.slots))
-    first = matches.limit(MAX_COMPUTED_ROWS + 1).subquery()
-    walked: list[Any] = [first.c.distance_m if query.walks_nearest else func.lower(first.c.name),
-                         first.c.id]  # fmt: skip
-    kept = [c for c in first.c if c.name not in ("name", "week_starts", "slots")]
-    bounded = select(
-        *kept, first.c.name,
-        next_start_bound(first.c.week_starts, first.c.slots, now).label("bound"),
-        func.count().over().label("matched"),  # to the cap and one more: "more than"
-        func.row_number().over(order_by=walked).label("walked"),
-    ).subquery()  # fmt: skip
-    shown = [c for c in bounded.c if c.name != "walked"]
-    return (
-        select(*shown)
-        .where(bounded.c.walked <= MAX_COMPUTED_ROWS)  # the one walked past the cap: not shown
-        .order_by(*_bound_first(bounded.c.bound, bounded.c.name, bounded.c.id))
-    )
-
-
-def _bound_first(bound: Any, name: Any, id_: Any) -> list[Any]:
-    """Soonest bound first (none last), then as pages in name order: the SQL twin of _soonest."""
-    return [bound.asc().nulls_last(), func.lower(name), id_]
-
-
-def _soonest(t: _Timed, now: datetime) -> tuple[datetime, str, int]:
-    return (t.next.start if t.next else now + NO_NEXT, t.name.lower(), t.row[0])
-
-
-def _settled(timed: list[_Timed], need: int, bound: int | None, now: datetime) -> bool:
-    """The first `need` of these (sorted) all start before `bound` minutes from now, the least
-    any unread match can start at (None: the unread have no schedules and sort last)."""
-    if len(timed) < need:
-        return False
-    last = timed[need - 1].next
-    if last is None:
-        return False  # those without a next occurrence are in name order: read them all
-    return bound is None or last.start < now + timedelta(minutes=bound)
+                       walk_hint=day_walk(params, now, by_area), keyed=by_area,
+                       origin=origin, radius_m=limit_m,
+                       kept_before=time_kept(params, now))  # fmt: skip
 
 
 def search_assets(
@@ -256,13 +161,10 @@ def search_assets(
     query = _build(session, params, now, result, statuses, around, around_miles)
     offset = (params.page - 1) * params.per_page
     if query.computed:
-        timed, result.total = _computed(
-            session, query, now, offset + params.per_page if paginate else None
-        )
-        result.counted_to = MAX_COMPUTED_ROWS
-        if result.total > MAX_COMPUTED_ROWS and not query.keyed:  # counted to the cap only
-            result.total = max(result.total, estimated_rows(session, query.estimated))
-            result.total_exact = False
+        found = soonest_first(session, query, now, offset + params.per_page if paginate else None)
+        result.total, result.total_exact = found.total, found.exact
+        result.counted_to = found.counted_to
+        timed = found.timed
         chosen = timed[offset : offset + params.per_page] if paginate else timed
         known = {t.row[0]: t for t in chosen}
         result.hits = _load(session, [t.row for t in chosen], now, upcoming, known=known)
@@ -312,7 +214,7 @@ def _kind_counts(
 
 def _load(
     session: Session, rows: Sequence[Any], now: datetime, upcoming: bool = True, *,
-    known: dict[int, _Timed] | None = None,
+    known: dict[int, Timed] | None = None,
 ) -> list[AssetHit]:  # fmt: skip
     """Read-only entries for (id[, distance]) rows, keeping the rows' order; `known`: their
     schedules and next occurrences, when sort=next has worked them out already."""

@@ -25,6 +25,11 @@ def _week_minute(day: int, clock: time) -> int:
     return day * DAY_MINUTES + clock.hour * 60 + clock.minute
 
 
+def week_minute(moment: datetime) -> int:
+    """The minute of the week `moment` is in, by its wall clock."""
+    return _week_minute(moment.weekday(), moment.time())
+
+
 def week_starts(schedules: Sequence[SlotSource]) -> list[int]:
     """Minutes of the week at which these schedules can start (stored on save)."""
     return sorted({_week_minute(day, s.start_time) for s in schedules for day in start_days(s)})
@@ -39,7 +44,7 @@ def next_start_bound(starts: Any, slots: Any, now: datetime) -> ColumnElement[in
     The starts are stored in order, so the nearest is found by `width_bucket` (how many are
     before now) rather than by unnesting each entry's array (a fifth of the combined search's
     SQL)."""
-    minute = _week_minute(now.weekday(), now.time())
+    minute = week_minute(now)
     before_now = func.width_bucket(minute - 1, starts)
     nearest = func.coalesce(starts[before_now + 1], starts[1] + WEEK_MINUTES) - minute
     return case((on_air_at(now, slots), -2 * DAY_MINUTES), else_=nearest)

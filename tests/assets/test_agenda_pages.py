@@ -4,7 +4,7 @@ from datetime import date, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from app.assets import agenda_pages, search
+from app.assets import agenda_pages, soonest
 from tests.pages import text_of
 
 STARTS = r'<time class="time" datetime="([^"]+)"'
@@ -58,7 +58,7 @@ def test_an_agenda_of_more_matches_than_it_reads_stops_at_the_last_ones_next_sta
 def test_an_agenda_of_more_matches_than_can_be_ordered_asks_for_a_place(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "MAX_COMPUTED_ROWS", 10)  # as 5,000 of a million entries
+    monkeypatch.setattr(soonest, "MAX_COMPUTED_ROWS", 10)  # as 5,000 of a million entries
     html = client.get("/whats-on").text
     assert 'class="agenda-day"' not in html and "Nothing found" not in html
     assert "too many to lay out day by day" in text_of(html)

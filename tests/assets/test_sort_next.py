@@ -6,20 +6,24 @@ what saving stores, and the pages equal every match sorted by its next occurrenc
 from datetime import datetime, time, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select, text, update
 from sqlmodel import Session, col
 
-from app.assets import search
+from app.assets import soonest
 from app.assets.models import Asset, Schedule
 from app.assets.schemas import ScheduleCreate
-from app.assets.search import NO_NEXT, search_assets
+from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
+from app.assets.service import create_asset
 from app.assets.slots import schedule_slots
+from app.assets.soonest import NO_NEXT
 from app.assets.upcoming import next_start_bound, week_starts
 from app.core.time import next_occurrence, zone
+from app.venues.models import VenueCreate
 from tests.assets.test_occurs import TZ, asset_id, days, schedules
+from tests.assets.test_service import make
 from tests.migration_module import migration
 from tests.statements import sent_statements
 
@@ -63,7 +67,14 @@ MOMENTS = [  # a weekday evening, a Sunday night, early on a clock-change day, a
     datetime(2026, 11, 26, 19, 30), datetime(2026, 11, 29, 23, 15),
     datetime(2027, 3, 28, 0, 30), datetime(2026, 12, 31, 8, 0),
 ]  # fmt: skip
-SEARCHES = [{}, {"kind": ["meeting"]}, {"near": "B69 3DE", "radius": 3}, {"day": ["mon"]}]
+NEAR = {"near": "B69 3DE", "radius": 3}
+SEARCHES = [{}, {"kind": ["meeting"]}, NEAR, {"day": ["mon"]}]
+# Near a place, read from the week spans (forced: the demo data is below SPANS_FROM), the
+# when= tests made on the next occurrences; the day after the clocks go back, and the small
+# hours of a Monday (last week's spans running over).
+SPANS_MOMENTS = [*MOMENTS, datetime(2026, 10, 26, 0, 45), datetime(2026, 11, 30, 0, 10)]
+SPANS_SEARCHES = [NEAR, {**NEAR, "kind": ["meeting"]}, {"near": "B69 3DE", "radius": 10},
+                  *({**NEAR, "when": when} for when in ("now", "today", "week"))]  # fmt: skip
 
 
 @pytest.mark.parametrize("moment", MOMENTS)
@@ -71,16 +82,44 @@ SEARCHES = [{}, {"kind": ["meeting"]}, {"near": "B69 3DE", "radius": 3}, {"day":
 def test_pages_equal_every_match_sorted_by_its_next_occurrence(
     session: Session, moment: datetime, filters: dict[str, object]
 ) -> None:
+    _pages_equal_the_truth(session, moment, filters)
+
+
+@pytest.mark.parametrize("moment", SPANS_MOMENTS)
+@pytest.mark.parametrize("filters", SPANS_SEARCHES)
+def test_pages_from_the_week_spans_equal_every_match_sorted(
+    session: Session, moment: datetime, filters: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(soonest, "SPANS_FROM", -1)
+    with sent_statements(session) as statements:
+        _pages_equal_the_truth(session, moment, filters)
+    assert any("week_span" in s for s in statements)
+
+
+def test_few_matches_near_a_place_are_sorted_by_their_bounds(session: Session) -> None:
+    """Below SPANS_FROM expected matches (the demo data) the spans are not read: a sparse
+    place's would be read a slice at a time to the week's end."""
+    params = SearchParams.model_validate({**NEAR, "sort": "next"})
+    with sent_statements(session) as statements:
+        result = search_assets(session, params=params, now=MOMENTS[0].replace(tzinfo=zone()))
+    assert result.hits and not any("week_span" in s for s in statements)
+
+
+def _pages_equal_the_truth(session: Session, moment: datetime, filters: dict[str, object]) -> None:
     now = moment.replace(tzinfo=zone())
     every = search_assets(
         session, params=SearchParams.model_validate(filters), paginate=False, now=now
     )
-    assert every.hits, "the demo data matches each search"
+    assert every.hits or "when" in filters, "the demo data matches each search"
 
-    def soonest(hit: object) -> tuple[datetime, str, int]:
+    # Ties in start: nearest first around a place (`every` is in distance order), else by name.
+    nearness = {h.asset.id: n for n, h in enumerate(every.hits)}
+
+    def soonest(hit: object) -> tuple[datetime, str | int, int]:
         asset = hit.asset  # type: ignore[attr-defined]
         upcoming = next_occurrence(asset.schedules, now)
-        return (upcoming.start if upcoming else now + NO_NEXT, asset.name.lower(), asset.id)
+        tie = nearness[asset.id] if "near" in filters else asset.name.lower()
+        return (upcoming.start if upcoming else now + NO_NEXT, tie, asset.id)
 
     expected = [h.asset.id for h in sorted(every.hits, key=soonest)]
     paged: list[int | None] = []
@@ -114,7 +153,7 @@ def test_past_the_cap_the_keys_matches_are_read_by_bound_and_counted(
     now = MOMENTS[0].replace(tzinfo=zone())
     every = search_assets(session, params=SearchParams.model_validate(KEYED), paginate=False,
                           now=now)  # fmt: skip
-    monkeypatch.setattr(search, "MAX_COMPUTED_ROWS", 3)
+    monkeypatch.setattr(soonest, "MAX_COMPUTED_ROWS", 3)
     params = SearchParams.model_validate({**KEYED, "sort": "next", "per_page": 2})
     capped = search_assets(session, params=params, now=now)
     assert capped.total == every.total > 3 and capped.total_exact
@@ -135,7 +174,7 @@ def test_past_the_cap_other_searches_sort_the_first_by_name_and_estimate(
     sorted, and the total is the planner's estimate."""
     now = MOMENTS[0].replace(tzinfo=zone())
     by_name = search_assets(session, params=SearchParams(per_page=5), now=now)
-    monkeypatch.setattr(search, "MAX_COMPUTED_ROWS", 5)
+    monkeypatch.setattr(soonest, "MAX_COMPUTED_ROWS", 5)
     capped = search_assets(session, params=SearchParams(sort="next", per_page=100), now=now)
     assert not capped.total_exact and capped.total > 5
     assert sorted(h.asset.id for h in capped.hits) == sorted(h.asset.id for h in by_name.hits)
@@ -151,7 +190,7 @@ def test_past_the_cap_searches_near_a_place_sort_the_nearest(
     now = MOMENTS[0].replace(tzinfo=zone())
     near = {"near": "B69 3DE", "radius": 10}
     nearest = search_assets(session, params=SearchParams(**near, per_page=5), now=now)
-    monkeypatch.setattr(search, "MAX_COMPUTED_ROWS", 5)
+    monkeypatch.setattr(soonest, "MAX_COMPUTED_ROWS", 5)
     with sent_statements(session) as statements:
         capped = search_assets(
             session, params=SearchParams(**near, sort="next", per_page=100), now=now
@@ -163,3 +202,70 @@ def test_past_the_cap_searches_near_a_place_sort_the_nearest(
     walk = statements.index(next(s for s in statements if "walked" in s))
     assert statements[walk - 1] == "SET LOCAL enable_sort = off"
     assert statements[walk + 1] == "SET LOCAL enable_sort = on"
+
+
+FAR_ROOMS = VenueCreate(name="Far Rooms", latitude=50.12, longitude=-5.54)  # no demo data near
+
+
+@pytest.fixture
+def far_pair(session: Session) -> tuple[int, int]:
+    """Two entries at one venue far from the demo data (schedules drawn by each example)."""
+    ids = []
+    for n in range(2):
+        asset = create_asset(session, data=make(venue=FAR_ROOMS, external_id=f"far-{n}"))
+        assert asset.id is not None
+        ids.append(asset.id)
+    session.flush()
+    return ids[0], ids[1]
+
+
+def _pair(
+    *weekly: tuple[int, time, time | None],
+) -> tuple[list[ScheduleCreate], list[ScheduleCreate]]:
+    first, second = (
+        [ScheduleCreate(frequency="weekly", weekdays=[day], start_time=start, end_time=end)]
+        for day, start, end in weekly
+    )
+    return first, second
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    found=st.tuples(*[st.lists(schedules(), min_size=1, max_size=2)] * 2),
+    now=moments,
+)
+# Monday's small hours with Sunday night's still on (last week's span); the night the clocks
+# go back with Saturday night's still on.
+@example(found=_pair((6, time(23), time(1, 30)), (0, time(0, 30), None)),
+         now=datetime(2026, 11, 30, 0, 10, tzinfo=TZ))  # fmt: skip
+@example(found=_pair((5, time(23), time(2, 30)), (6, time(1, 30), None)),
+         now=datetime(2026, 10, 25, 1, 45, tzinfo=TZ))  # fmt: skip
+def test_the_spans_order_any_schedules_as_their_next_occurrences(
+    session: Session,
+    far_pair: tuple[int, int],
+    found: tuple[list[ScheduleCreate], list[ScheduleCreate]],
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Generated schedules, any moment: from the spans, pages of one hold the two entries in
+    the order of their next occurrences (ties by id: they are equally near)."""
+    session.execute(delete(Schedule).where(col(Schedule.asset_id).in_(far_pair)))
+    for entry, drawn in zip(far_pair, found, strict=True):
+        session.add_all(Schedule(**s.model_dump(), asset_id=entry) for s in drawn)
+    session.flush()
+    monkeypatch.setattr(soonest, "SPANS_FROM", -1)
+
+    def key(entry: int, drawn: list[ScheduleCreate]) -> tuple[datetime, int]:
+        upcoming = next_occurrence(drawn, now)
+        return (upcoming.start if upcoming else now + NO_NEXT, entry)
+
+    expected = sorted(key(*pair) for pair in zip(far_pair, found, strict=True))
+    paged = []
+    for page in (1, 2):
+        params = SearchParams.model_validate({"near": "50.12,-5.54", "radius": 1, "sort": "next",
+                                              "page": page, "per_page": 1})  # fmt: skip
+        (hit,) = search_assets(session, params=params, now=now).hits
+        paged.append((hit.next.start if hit.next else now + NO_NEXT, hit.asset.id))
+    assert paged == expected, (found, now)
