@@ -14,12 +14,13 @@ first MAX_COMPUTED_ROWS matches are read by a bound from the entry's own columns
 Ties in start go nearest first around a place (the bound and the distance are both in the
 index's rows, so no entry is read to order them), else in name order as pages are."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, null, or_, select
+from sqlalchemy import Select, and_, case, func, null, or_, select, tuple_
 from sqlmodel import Session, col
 
 from app.assets import paging
@@ -36,7 +37,7 @@ MAX_COMPUTED_ROWS = 5000
 # Near a place, the week spans are read when the planner expects more matches than this:
 # fewer are sorted by their bounds in a few milliseconds, where a sparse place's spans would
 # be read slice after slice to the week's end without settling a page.
-SPANS_FROM = 1000
+SPANS_FROM = 400
 COMPUTED_CHUNK = 100
 NO_NEXT = timedelta(days=10_000)  # entries without a next occurrence sort last
 # Where the slices of the week whose spans are read in turn end, in minutes from now: an
@@ -81,14 +82,18 @@ def soonest_first(session: Session, query: SearchQuery, now: datetime, need: int
 
 
 class _Reading:
-    """Reads rows (id[, distance], name, bound, …) in (bound, tie) order, works out next
-    occurrences a chunk at a time, and says when the first `need` are settled."""
+    """Takes rows (id[, distance], name, bound, …) in (bound, tie) order a chunk at a time,
+    works out their next occurrences, and says when the first `need` are settled. With
+    `kept_before`, only those whose next occurrence starts before it are kept."""
 
-    def __init__(self, session: Session, query: SearchQuery, now: datetime) -> None:
-        self.session, self.now = session, now
+    def __init__(
+        self, session: Session, query: SearchQuery, now: datetime, kept_before: datetime | None
+    ) -> None:
+        self.session, self.now, self.kept_before = session, now, kept_before
         self.minute = now.replace(second=0, microsecond=0)  # what bounds count minutes from
         self.by_distance = query.origin is not None
-        self.known: dict[int, Timed] = {}
+        self.known: set[int] = set()
+        self.timed: list[Timed] = []  # those kept, soonest first
 
     def key(self, t: Timed) -> tuple[Any, ...]:
         start = t.next.start if t.next else self.now + NO_NEXT
@@ -106,44 +111,26 @@ class _Reading:
         # Names compare differently in the database's collation: ties by name stay unread.
         return (start, *self._tie(tuple(row), name)) if self.by_distance else (start,)
 
-    def settled(self, timed: list[Timed], need: int, unread: tuple[Any, ...] | None) -> bool:
-        if len(timed) < need or timed[need - 1].next is None:
+    def settled(self, need: int, unread: tuple[Any, ...] | None) -> bool:
+        if len(self.timed) < need or self.timed[need - 1].next is None:
             return False  # those without a next occurrence are in tie order: read them all
-        return unread is None or self.key(timed[need - 1]) <= unread
+        return unread is None or self.key(self.timed[need - 1]) <= unread
 
-    def read(
-        self,
-        rows: Any,
-        need: int | None,
-        kept_before: datetime | None = None,
-        timed: list[Timed] | None = None,
-    ) -> tuple[list[Timed], Any, bool]:
-        """Every row read until the first `need` are settled: (`timed` and those read, sorted;
-        the last row; settled). With `kept_before`, only those whose next occurrence starts
-        before it are kept. An entry read before is not read again."""
-        timed = list(timed or [])
-        last = None
-        # A first chunk of twice the page: the bounds are mostly the next starts themselves.
-        size = min(2 * need, COMPUTED_CHUNK) if need else COMPUTED_CHUNK
-        while chunk := rows.fetchmany(size):
-            new = [r[0] for r in chunk if r[0] not in self.known]
-            schedules = light_schedules(self.session, new)  # plain rows: only read
-            for *row, name, _, _ in chunk:
-                if row[0] in self.known:
-                    continue
-                found = schedules[row[0]]
-                read = Timed(tuple(row), name, next_occurrence(found, self.now), found)
-                self.known[row[0]] = read
-                if starts_before(read.next, kept_before):
-                    timed.append(read)
-            last = chunk[-1]
-            timed.sort(key=self.key)
-            if need is not None and self.settled(timed, need, self.unread(last)):
-                rows.close()
-                return timed, last, True
-            size = COMPUTED_CHUNK
-        rows.close()
-        return timed, last, False
+    def take(self, chunk: Sequence[Any], need: int | None) -> bool:
+        """Reads a chunk (an entry read before is not read again); whether the first `need`
+        are settled by it."""
+        new = [r[0] for r in chunk if r[0] not in self.known]
+        schedules = light_schedules(self.session, new)  # plain rows: only read
+        for *row, name, _, _ in chunk:
+            if row[0] in self.known:
+                continue
+            self.known.add(row[0])
+            found = schedules[row[0]]
+            read = Timed(tuple(row), name, next_occurrence(found, self.now), found)
+            if starts_before(read.next, self.kept_before):
+                self.timed.append(read)
+        self.timed.sort(key=self.key)
+        return bool(chunk) and need is not None and self.settled(need, self.unread(chunk[-1]))
 
 
 def _from_spans(
@@ -151,29 +138,37 @@ def _from_spans(
 ) -> list[Timed] | None:
     """The matches on air now or starting in the next slice of the week, from their week
     spans, a slice at a time until the first `need` are settled; None when the week's cannot
-    settle them (matches without a next occurrence on the page: the capped walk orders those)."""
-    reading = _Reading(session, query, now)
+    settle them (matches without a next occurrence on the page: the capped walk orders those).
+    A slice is read a chunk at a time, each chunk a statement that carries on from the last
+    row: a server-side cursor's statement has a new name each time, so psycopg converted its
+    placeholders afresh and the slices cost twice as much."""
+    reading = _Reading(session, query, now, query.kept_before)
     minute = week_minute(now)
-    timed: list[Timed] = []
     for lo, hi in pairwise((0, *SLICES)):
-        walk = _spans_walk(query, minute, (lo, hi))
-        rows = session.execute(walk.execution_options(yield_per=COMPUTED_CHUNK))
-        timed, _, settled = reading.read(rows, need, query.kept_before, timed)
-        if settled:
-            return timed
+        last, size = None, 2 * need  # a first chunk of twice the page: most bounds are starts
+        while True:
+            walk = _spans_walk(query, minute, (lo, hi), last).limit(size)
+            chunk = session.connection().execute(walk).all()
+            if reading.take(chunk, need):
+                return reading.timed
+            if len(chunk) < size:
+                break
+            last, size = chunk[-1], COMPUTED_CHUNK
         # Every match not read starts after the slice, or never (none has a span).
         after = reading.minute + timedelta(minutes=hi + 1) if hi < WEEK_MINUTES else None
-        if reading.settled(timed, need, (after or now + NO_NEXT,)):
-            return timed
+        if reading.settled(need, (after or now + NO_NEXT,)):
+            return reading.timed
     return None
 
 
-def _spans_walk(query: SearchQuery, minute: int, within: tuple[int, int]) -> Select[Any]:
+def _spans_walk(
+    query: SearchQuery, minute: int, within: tuple[int, int], last: Any = None
+) -> Select[Any]:
     """The matches with a span starting between `within` minutes after `minute` of the week
     (from 0: and those on air then), as (id, distance, name, bound, NULL), soonest bound then
-    nearest first; when= is tested on the next occurrences (kept_before). The spans are
-    grouped and ordered before any entry is read: the entries are then read one by one as
-    the rows are fetched (a page's 40 of 2,182)."""
+    nearest first, after the row `last` if given; when= is tested on the next occurrences
+    (kept_before). The spans are grouped and ordered before any entry is read, and entries
+    are read one by one to the statement's limit (a page's 40 of 2,182)."""
     starts, ends, at = col(WeekSpan.starts), col(WeekSpan.ends), col(WeekSpan.at)
     lo, hi = minute + within[0], minute + within[1]
     # An end at `minute` is over. Minutes by the clock, as occurrences' ends are (an end is
@@ -203,13 +198,17 @@ def _spans_walk(query: SearchQuery, minute: int, within: tuple[int, int]) -> Sel
         .order_by("bound", "d", col(WeekSpan.asset_id))
         .subquery()
     )
-    return (
+    order = (spans.c.bound, spans.c.d, spans.c.asset_id)
+    walk = (
         query.unprobed.with_only_columns(
             col(Asset.id), spans.c.d, col(Asset.name), spans.c.bound, null()
         )
         .join_from(Asset, spans, spans.c.asset_id == col(Asset.id))
-        .order_by(spans.c.bound, spans.c.d, spans.c.asset_id)
+        .order_by(*order)
     )
+    if last is None:
+        return walk
+    return walk.where(tuple_(*order) > tuple_(last[3], last[1], last[0]))
 
 
 def _box(query: SearchQuery, starts: tuple[int, int], ends: tuple[int, int]) -> Any:
@@ -231,8 +230,16 @@ def _from_bounds(
     # planner, expecting fewer than the cap, sorted every match instead: see nearest_first).
     with nearest_first(session, query.walks_nearest):
         rows = session.execute(_by_bound(query, now).execution_options(yield_per=COMPUTED_CHUNK))
-    timed, last, _ = _Reading(session, query, now).read(rows, need)
-    return timed, int(last[-1]) if last is not None else 0
+    reading = _Reading(session, query, now, kept_before=None)
+    matched = 0
+    size = min(2 * need, COMPUTED_CHUNK) if need else COMPUTED_CHUNK
+    while chunk := rows.fetchmany(size):
+        matched = int(chunk[0][-1])  # count(*) over every match, read or not
+        if reading.take(chunk, need):
+            break
+        size = COMPUTED_CHUNK
+    rows.close()
+    return reading.timed, matched
 
 
 def _by_bound(query: SearchQuery, now: datetime) -> Select[Any]:
