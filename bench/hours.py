@@ -1,7 +1,9 @@
-"""when=today and when=now over the day (not a test): both searches depend on the hour — how
-much of the day is over, what is on now — so one moment (bench.search runs at bench_now) is
-one point of a curve. This runs both near B69 (3 miles) at half past every hour of a Thursday,
-prints p50/p95 per hour and the worst, and writes bench/results/hours.json.
+"""when=today, when=now and the home page's search over the day (not a test): each depends on
+the hour — how much of the day is over, what is on now, how far off the next starts are — so
+one moment (bench.search runs at bench_now) is one point of a curve. This runs when=today and
+when=now near B69 (3 miles) and the home page's (near DY4, 5 miles, this week, soonest first)
+at half past every hour of a Thursday, prints p50/p95 per hour and the worst, and writes
+bench/results/hours.json.
 
     python -m bench.hours [--n 1000000] [--repeat 40]"""
 
@@ -15,6 +17,7 @@ from bench import write_results
 SEARCHES = {
     "when=today": {"near": "B69", "radius": 3, "when": "today"},
     "when=now": {"near": "B69", "radius": 3, "when": "now"},
+    "home": {"near": "DY4", "radius": 5, "when": "week", "sort": "next"},
 }
 WARM_UP = 5  # runs at each hour left out: the first reads of that hour's entries and plans
 
@@ -56,7 +59,7 @@ def run(n: int, repeat: int) -> dict[str, Any]:
 
 
 def print_table(results: dict[str, Any]) -> None:
-    print(f"\nnear B69 3 mi over {results['n']:,} synthetic assets on {results['day']} "
+    print(f"\nby the hour over {results['n']:,} synthetic assets on {results['day']} "
           f"(a Thursday), {results['repeat']} runs an hour (ms)")  # fmt: skip
     print(
         f"{'at':<6}" + "".join(f"{label + ' p50':>16} {'p95':>6} {'hits':>5}" for label in SEARCHES)

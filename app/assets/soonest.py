@@ -2,13 +2,14 @@
 next occurrence worked out from its schedules (app.core.time) a chunk at a time, and the
 reading stopped once the page cannot change.
 
-Near a place the matches come from their week spans (WeekSpan: where and when in the week
-each occurrence is, one n-D GiST index): those on air or starting within a window of the next
-hours, a bound being the span's own start; the window widens (an hour, six, a day, the week)
-until the page is settled. The home page's search (near DY4, 5 miles, this week) at a million
-entries read the 5,001 nearest and sorted them by bound, 24.8 ms of SQL (docs/performance.md).
-Otherwise — every match wanted (print), a page the week's spans cannot settle, no place — the
-first MAX_COMPUTED_ROWS matches are read by a bound from the entry's own columns
+Near a place, with more matches expected than SPANS_FROM, the matches come from their week
+spans (WeekSpan: where and when in the week each occurrence is, one n-D GiST index): those on
+air now or starting in the next slice of the week (the next hour, then up to three, six, ...
+the week), each span's start its bound, a slice read only when those before did not settle
+the page. The home page's search (near DY4, 5 miles, this week) at a million entries had read
+the 5,001 nearest and sorted them by bound, 24.8 ms of SQL (docs/performance.md). Otherwise —
+every match wanted (print), few matches, a page the week's spans cannot settle, no place —
+the first MAX_COMPUTED_ROWS matches are read by a bound from the entry's own columns
 (app.assets.upcoming): the nearest around a place, else the first by name.
 
 Ties in start go nearest first around a place (the bound and the distance are both in the
