@@ -96,6 +96,21 @@ def test_pages_from_the_week_spans_equal_every_match_sorted(
     assert any("week_span" in s for s in statements)
 
 
+def test_a_filter_that_keeps_few_of_the_spans_entries_falls_back_to_the_bounds(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the page would take more entries than SPANS_BUDGET to settle (at the rate the
+    filters kept the spans' entries so far), the capped walk orders the matches instead: the
+    same pages."""
+    monkeypatch.setattr(soonest, "SPANS_FROM", -1)
+    monkeypatch.setattr(soonest, "SPANS_BUDGET", 0)
+    with sent_statements(session) as statements:
+        _pages_equal_the_truth(session, MOMENTS[0], {**NEAR, "kind": ["meeting"]})
+    read_spans = [s for s in statements if "week_span" in s]
+    assert read_spans and any("walked" in s for s in statements)
+    assert len(read_spans) == 3, "one slice a page, then the capped walk"
+
+
 def test_few_matches_near_a_place_are_sorted_by_their_bounds(session: Session) -> None:
     """Below SPANS_FROM expected matches (the demo data) the spans are not read: a sparse
     place's would be read a slice at a time to the week's end."""
