@@ -86,6 +86,7 @@ def _build(
     order: list[Any] = [func.lower(col(Asset.name)), col(Asset.id)]
     count_order: list[Any] = []
     origin, limit_m = None, 0.0
+    circle: list[Any] = []  # the distance test, left out of the estimate (SearchQuery.square)
     if params.near:
         try:
             result.origin = locate(session, query=params.near)
@@ -97,9 +98,9 @@ def _build(
         # A box test plus a distance test rather than ST_DWithin: the planner estimates the
         # box from the column's statistics, where ST_DWithin's estimate (40 rows for 56,000)
         # sent it to bitmap scans that sorted every match for a page of 20.
-        stmt = stmt.where(
-            col(Asset.grid).op("&&")(func.ST_Expand(origin, limit_m)), distance <= limit_m
-        ).add_columns(distance.label("distance_m"))
+        stmt = stmt.where(col(Asset.grid).op("&&")(func.ST_Expand(origin, limit_m)))
+        stmt = stmt.add_columns(distance.label("distance_m"))
+        circle = [distance <= limit_m]
         nearest = col(Asset.grid).op("<->")(origin)
         if by_area:
             # The keys' index finds the few matches; sorting them beats walking the nearest
@@ -125,7 +126,8 @@ def _build(
         ).add_columns(distance)
         if sort == Sort.distance:
             order = [distance, col(Asset.id)]
-    unprobed = stmt
+    square, unprobed = stmt, stmt.where(*circle)
+    stmt = unprobed
     if (probe := time_probe(params, now)) is not None:
         stmt = stmt.where(probe)
     computed = sort == Sort.next
@@ -134,7 +136,8 @@ def _build(
                        count_order=count_order, knn=knn, order=order,
                        walk_hint=day_walk(params, now, by_area), keyed=by_area,
                        origin=origin, radius_m=limit_m,
-                       kept_before=time_kept(params, now))  # fmt: skip
+                       kept_before=time_kept(params, now),
+                       square=square if circle else None)  # fmt: skip
 
 
 def search_assets(

@@ -30,15 +30,14 @@ from app.assets.light import light_schedules
 from app.assets.models import Asset, WeekSpan
 from app.assets.paging import SearchQuery, nearest_first
 from app.assets.upcoming import DAY_MINUTES, WEEK_MINUTES, next_start_bound, week_minute
-from app.core.explain import estimated_rows
 from app.core.time import Occurrence, next_occurrence
 
 # sort=next by the entries' own bounds orders at most this many matches.
 MAX_COMPUTED_ROWS = 5000
-# Near a place, the week spans are read when the planner expects more matches than this:
-# fewer are sorted by their bounds in a few milliseconds, where a sparse place's spans would
-# be read slice after slice to the week's end without settling a page.
-SPANS_FROM = 400
+# Near a place, the week spans are read when more matches than this are expected: fewer are
+# sorted by their bounds in a few milliseconds (10k: 247 matches 11 ms, 23 from the spans),
+# where a sparse place's spans would be read slice after slice without settling a page.
+SPANS_FROM = 1000
 # ... and read until settling the page would take more entries than this (the capped walk's
 # own budget): a filter that keeps few of the spans' entries is cheaper walked.
 SPANS_BUDGET = MAX_COMPUTED_ROWS
@@ -73,14 +72,14 @@ def soonest_first(session: Session, query: SearchQuery, now: datetime, need: int
     """The matches soonest first, enough for the first `need` (None: every match, to the cap)."""
     estimate = None
     if need is not None and query.walks_nearest:
-        estimate = estimated_rows(session, query.estimated)
+        estimate = paging.expected_matches(session, query)
         timed = _from_spans(session, query, now, need) if estimate > SPANS_FROM else None
         if timed is not None:
             total, exact = paging.counted(session, query, estimate)
             return Soonest(timed, total, exact, paging.EXACT_COUNT_UP_TO)
     timed, total = _from_bounds(session, query, now, need)
     if total > MAX_COMPUTED_ROWS and not query.keyed:  # counted to the cap only
-        estimate = estimate or estimated_rows(session, query.estimated)
+        estimate = estimate or paging.expected_matches(session, query)
         return Soonest(timed, max(total, estimate), False, MAX_COMPUTED_ROWS)
     return Soonest(timed, total, True, MAX_COMPUTED_ROWS)
 

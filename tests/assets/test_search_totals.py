@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.assets import paging
+from app.assets import paging, search
 from app.assets.api import SEARCHES
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
@@ -152,3 +152,24 @@ def test_when_now_and_today_are_estimated_without_the_schedule_test(
     read = [s for s in sent if s.startswith("SELECT") and "FROM schedule" in s]
     assert estimated and all("FROM schedule" not in s for s in estimated)
     assert read, "the page tests the schedules"
+
+
+@pytest.mark.parametrize("radius", [2, 5, 10])
+def test_a_near_search_is_estimated_from_its_square(session: Session, radius: int) -> None:
+    """The planner gives a distance test a third of the rows; a circle holds π/4 of its
+    square, so the estimate is asked of the square and scaled: near searches were expected
+    2.3–3.1 times too few (at 100,000 and a million), and here 2.5 times."""
+    session.execute(text("ANALYZE asset"))
+    params = SearchParams.model_validate({"near": "B69 3DE", "radius": radius})
+    result = search_assets(session, params=params, paginate=False)
+    query = _query(session, params)
+    where = str(query.estimated.whereclause).lower()
+    assert query.square is not None and "st_distance" not in where
+    expected = paging.expected_matches(session, query)
+    assert 0.6 * len(result.hits) <= expected <= 1.6 * len(result.hits), (expected, radius)
+
+
+def _query(session: Session, params: SearchParams) -> paging.SearchQuery:
+    now = search.local_now()
+    scratch = search.SearchResult(hits=[], total=0, params=params, now=now)
+    return search._build(session, params, now, scratch, search.PUBLISHED, None, 2.0)
