@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select, tuple_
+from sqlalchemy import Result, Select, and_, case, func, or_, select, tuple_
 from sqlmodel import Session, col
 
 from app.assets import paging
@@ -77,7 +77,8 @@ def soonest_first(session: Session, query: SearchQuery, now: datetime, need: int
         if timed is not None:
             total, exact = paging.counted(session, query, estimate)
             return Soonest(timed, total, exact, paging.EXACT_COUNT_UP_TO)
-    timed, total = _from_bounds(session, query, now, need)
+    few = query.keyed or (estimate is not None and estimate <= SPANS_FROM)
+    timed, total = _from_bounds(session, query, now, need, few)
     if total > MAX_COMPUTED_ROWS and not query.keyed:  # counted to the cap only
         estimate = estimate or paging.expected_matches(session, query)
         return Soonest(timed, max(total, estimate), False, MAX_COMPUTED_ROWS)
@@ -245,15 +246,23 @@ def _box(query: SearchQuery, starts: tuple[int, int], ends: tuple[int, int]) -> 
 
 
 def _from_bounds(
-    session: Session, query: SearchQuery, now: datetime, need: int | None
+    session: Session, query: SearchQuery, now: datetime, need: int | None, few: bool
 ) -> tuple[list[Timed], int]:
     """The first MAX_COMPUTED_ROWS matches (see _by_bound) soonest first, read until the
     first `need` are settled, and how many matched (counted to the cap and one more, or
-    every match found by the area keys)."""
+    every match found by the area keys). `few`: fewer matches are expected than a chunked
+    read would save (a server-side cursor's statement is converted afresh by psycopg at
+    each search, its name being new: the home page's search at 10,000, 247 matches, 7.9 ms
+    streamed and 6.0 fetched at once)."""
+    statement = _by_bound(query, now)
     # Around a place, the first matches are the nearest, walked from the KNN index (the
     # planner, expecting fewer than the cap, sorted every match instead: see nearest_first).
+    rows: Result[Any]
     with nearest_first(session, query.walks_nearest):
-        rows = session.execute(_by_bound(query, now).execution_options(yield_per=COMPUTED_CHUNK))
+        if few:
+            rows = session.connection().execute(statement)
+        else:
+            rows = session.execute(statement.execution_options(yield_per=COMPUTED_CHUNK))
     reading = _Reading(session, query, now, kept_before=None)
     matched = 0
     size = min(2 * need, COMPUTED_CHUNK) if need else COMPUTED_CHUNK
