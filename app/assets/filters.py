@@ -129,7 +129,7 @@ def time_kept(p: SearchParams, now: datetime) -> datetime | None:
     """time_probe's test from an entry's next occurrence (the first not over by `now`): it is
     kept when that starts before the moment returned (None: no such test). sort=next works
     out every next occurrence it reads, so near a place it tests them in Python
-    (app.assets.soonest) rather than plan seven days of rules for each window of spans."""
+    (app.assets.soonest) rather than plan seven days of rules for each slice of spans."""
     if p.when == When.now:
         return now + timedelta(microseconds=1)  # started by now
     if p.when == When.today:
