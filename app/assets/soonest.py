@@ -223,7 +223,7 @@ def _spans_walk(query: SearchQuery, spans: Any, last: Any = None) -> Select[Any]
     """The matches among the `spans`' entries as (id, distance, name, bound, candidates), in
     the spans' order, after the row `last` if given; when= is tested on the next occurrences
     (kept_before). The spans are grouped and ordered before any entry is read, and entries
-    are read one by one to the statement's limit (a page's 40 of 2,182)."""
+    are read one by one to the statement's limit (a page's 40 of 980 at 20:30 near DY4)."""
     order = (spans.c.bound, spans.c.d, spans.c.asset_id)
     walk = (
         query.unprobed.with_only_columns(
