@@ -45,12 +45,17 @@ def _page(session: Session, page: int, per_page: int) -> list[int]:
     return [h.asset.id for h in search_assets(session, params=params).hits]
 
 
-@pytest.mark.parametrize("counted", [True, False], ids=["page-and-count", "page-only"])
+@pytest.mark.parametrize(
+    ("counted", "cut_here_up_to"),
+    [(True, paging.CUT_HERE_UP_TO), (False, paging.CUT_HERE_UP_TO), (False, 0)],
+    ids=["page-and-count", "page-only cut here", "page-only cut in PostgreSQL"],
+)
 def test_pages_ending_among_one_venues_entries_are_in_id_order_without_gaps(
-    session: Session, monkeypatch: pytest.MonkeyPatch, counted: bool
+    session: Session, monkeypatch: pytest.MonkeyPatch, counted: bool, cut_here_up_to: int
 ) -> None:
     if not counted:  # as when the planner expects thousands of matches
         monkeypatch.setattr(paging, "TRUST_ESTIMATE_ABOVE", 0)
+    monkeypatch.setattr(paging, "CUT_HERE_UP_TO", cut_here_up_to)
     at_the_hall = _entries_at_the_hall(session)
     per_page = paging.TIE_MARGIN // 2 + 1  # pages end inside the ties, past one margin
     pages = [_page(session, n, per_page) for n in range(1, 8)]
@@ -63,9 +68,12 @@ def test_a_walk_that_stops_among_ties_is_read_again_further(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(paging, "TRUST_ESTIMATE_ABOVE", 0)  # the page alone, not counted
-    _entries_at_the_hall(session)
-    # The first page's walk (page + margin) stops inside the ties: settled only the 2nd time.
+    at_the_hall = _entries_at_the_hall(session)
+    # The first page's walk (page + margin: 20) stops inside the ties and is cut here; the
+    # second (page + 10 x margin: 110) is longer than CUT_HERE_UP_TO and cut in PostgreSQL.
     with sent_statements(session) as statements:
-        _page(session, 1, paging.TIE_MARGIN)
-    walks = [s for s in statements if "max(anon_1.distance_m) OVER ()" in s]
+        first = _page(session, 1, paging.TIE_MARGIN)
+    walks = [s for s in statements if "<->" in s and "LIMIT" in s]
     assert len(walks) == 2
+    assert "OVER ()" not in walks[0] and "max(anon_1.distance_m) OVER ()" in walks[1]
+    assert first == at_the_hall[: paging.TIE_MARGIN]
