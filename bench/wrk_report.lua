@@ -20,7 +20,8 @@ request = function()
     return wrk.request()
   end
   counter = (counter or first) + 1
-  -- 7,919 is prime to 6,000,000 (2^7 x 3 x 5^6): counters below it give distinct points.
+  -- 7,919 is prime to 6,000,000 (2^7 x 3 x 5^6): distinct counters below 6,000,000 give
+  -- distinct points.
   local point = (counter * 7919) % POINTS
   local lat = 52.40 + (point % 2000) / 10000
   local lon = -2.15 + math.floor(point / 2000) / 10000
