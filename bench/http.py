@@ -1,7 +1,8 @@
 """HTTP benchmark (not a test): uvicorn with 1 and N workers on loopback, loaded by wrk from a
 second process at 16 connections; the near-search API, the search page and a trivial endpoint
-(/healthz, the framework's ceiling) in the same run, so throughput is also a ratio. Peak RSS of
-each worker is read from /proc after the load.
+(/healthz, the framework's ceiling) in the same run, so throughput is also a ratio. Each run
+also says how much CPU a request cost the app and PostgreSQL and how much of the machine sat
+idle (bench.cpu). Peak RSS of each worker is read from /proc after the load.
 
     python -m bench.http [--n 1000000] [--workers 1 2] [--seconds 10]
 
@@ -19,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from bench import write_results
+from bench import cpu, write_results
 from bench.search import bench_url, prepare_bench_db
 
 PORT = 8765
@@ -66,7 +67,9 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _wrk(path: str, vary: bool, seconds: int, connections: int) -> dict[str, float]:
+def _wrk(
+    path: str, vary: bool, seconds: int, connections: int, pids: tuple[int, int | None]
+) -> dict[str, Any]:
     url = f"http://127.0.0.1:{PORT}{path}"
     env = {**os.environ, "WAYMARK_VARY": "1" if vary else "0"}
     # Two seconds of the same requests first, unmeasured: connection pools, PostgreSQL's
@@ -74,13 +77,16 @@ def _wrk(path: str, vary: bool, seconds: int, connections: int) -> dict[str, flo
     warm = {**env, "WAYMARK_VARY_FROM": "3000000"}
     subprocess.run(["wrk", "-t2", f"-c{connections}", "-d2s", "-s", str(REPORT), url],
                    check=True, capture_output=True, env=warm)  # fmt: skip
+    before = cpu.snapshot(*pids)
     done = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
          "-s", str(REPORT), url],
         check=True, capture_output=True, text=True, env=env,
     )  # fmt: skip
+    after = cpu.snapshot(*pids)
     line = next(x for x in done.stdout.splitlines() if x.startswith("{"))
-    return json.loads(line)  # type: ignore[no-any-return]
+    figures: dict[str, Any] = json.loads(line)
+    return figures | cpu.per_request(before, after, int(figures["requests"]))
 
 
 def run(n: int, worker_counts: list[int], seconds: int, connections: int) -> dict[str, Any]:
@@ -89,12 +95,14 @@ def run(n: int, worker_counts: list[int], seconds: int, connections: int) -> dic
     url = bench_url(f"n{n}")  # the search benchmark's data of this size
     prepare_bench_db(url, n)
     results: dict[str, Any] = {"n": n, "connections": connections, "seconds": seconds, "runs": []}
+    database = cpu.postmaster_pid(url)
     for workers in worker_counts:
         server = _serve(workers, url)
         try:
             run_result: dict[str, Any] = {"workers": workers, "targets": {}}
             for label, (path, vary) in TARGETS.items():
-                run_result["targets"][label] = _wrk(path, vary, seconds, connections)
+                pids = (server.pid, database)
+                run_result["targets"][label] = _wrk(path, vary, seconds, connections, pids)
             ceiling = run_result["targets"]["trivial /healthz"]["rps"]
             for figures in run_result["targets"].values():
                 figures["pct_of_trivial"] = round(100 * figures["rps"] / ceiling, 1)
@@ -109,14 +117,21 @@ def run(n: int, worker_counts: list[int], seconds: int, connections: int) -> dic
 def print_table(results: dict[str, Any]) -> None:
     print(f"\nHTTP over {results['n']:,} assets, wrk {results['connections']} connections, "
           f"{results['seconds']} s each (loopback)")  # fmt: skip
-    print(f"{'workers':>7} {'target':<36} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p99 ms':>7} {'% trivial':>9} {'errors':>6}")  # fmt: skip
+    print("CPU a request: the app's processes and PostgreSQL's, in ms; idle: the machine's share")
+    print(f"{'workers':>7} {'target':<40} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'p99 ms':>7} {'% trivial':>9} {'errors':>6} {'app ms':>7} {'db ms':>6} "
+          f"{'idle %':>6}")  # fmt: skip
     for r in results["runs"]:
         for label, f in r["targets"].items():
-            print(f"{r['workers']:>7} {label:<36} {f['rps']:>8.0f} {f['p50']:>7.1f} "
+            print(f"{r['workers']:>7} {label:<40} {f['rps']:>8.0f} {f['p50']:>7.1f} "
                   f"{f['p95']:>7.1f} {f['p99']:>7.1f} {f['pct_of_trivial']:>9.1f} "
-                  f"{f['errors']:>6}")  # fmt: skip
+                  f"{f['errors']:>6} {_shown(f.get('app_cpu_ms')):>7} "
+                  f"{_shown(f.get('db_cpu_ms')):>6} {_shown(f.get('idle_pct'), 0):>6}")  # fmt: skip
         print(f"{'':>7} peak RSS per worker (MB): {r['peak_rss_mb']}")
+
+
+def _shown(value: float | None, places: int = 2) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
 
 
 def main() -> None:
