@@ -59,7 +59,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 typecheck: setup
-	$(BIN)/mypy app scrapers
+	$(BIN)/mypy app scrapers bench
 
 pytest: db browser-tools
 	$(BIN)/pytest

@@ -141,8 +141,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    base = make_url(BASE_URL)
-    url = base.set(database=f"{base.database}_soak").render_as_string(hide_password=False)
+    admin = make_url(BASE_URL)
+    url = admin.set(database=f"{admin.database}_soak").render_as_string(hide_password=False)
     _create_database(url)
     email, password = _prepare(url)
     from sqlalchemy import create_engine, text

@@ -51,7 +51,9 @@ def generate(
     """Rows for COPY: venues, assets and one weekly schedule per asset."""
     rng = random.Random(seed)
     kinds, weights = zip(*(KINDS[:1] if only_meetings else KINDS), strict=True)
-    venues, assets, schedules = [], [], []
+    venues: list[tuple[object, ...]] = []
+    assets: list[tuple[object, ...]] = []
+    schedules: list[tuple[object, ...]] = []
     for i in range(1, n + 1):
         vid, aid = venue_base + i, asset_base + i
         lat, lon = _point(rng, local)
