@@ -7,6 +7,7 @@ database: two vCPUs ÷ that sum is the ceiling, whatever the code does with its 
 owned by another user, another machine)."""
 
 import os
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,28 +17,36 @@ from sqlalchemy import make_url
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
 
-def _tree(pid: int) -> list[int]:
-    """The process and every descendant it has now."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            children = (task / "children").read_text(errors="ignore").split()
-            todo.extend(int(c) for c in children)
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with suppress(OSError):  # the thread or the process ended meanwhile
+            found.extend(int(c) for c in (task / "children").read_text().split())
     return found
 
 
+def _ticks_of(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
 def tree_cpu_s(pid: int) -> float | None:
-    """CPU seconds (user + system) used so far by the process and its live descendants."""
+    """CPU seconds (user + system) used so far by the process and its live descendants; None
+    when the process itself cannot be read. Descendants that end while they are read (a
+    database connection closing) are left out."""
     try:
-        total = 0
-        for p in _tree(pid):
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / TICKS_PER_S
+        total = _ticks_of(pid)
     except (OSError, IndexError, ValueError):
         return None
+    todo = _children(pid)
+    while todo:
+        child = todo.pop()
+        try:
+            total += _ticks_of(child)
+        except (OSError, IndexError, ValueError):
+            continue
+        todo.extend(_children(child))
+    return total / TICKS_PER_S
 
 
 def postmaster_pid(database_url: str) -> int | None:
