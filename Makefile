@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 # The distribution's Python (3.11 or later, with venv) when there is one, else the first python3
 # on PATH; PYTHON=... overrides. Debian's interpreter (linked statically, built with the
-# distribution's flags) spent 11% less CPU on a search than a default source build (pyenv's:
+# distribution's flags) ran a search's Python on 11% less CPU than a default source build (pyenv's:
 # libpython a shared library, no --enable-optimizations): docs/performance.md, "Interpreter".
 SYSTEM_PYTHON := $(shell /usr/bin/python3 -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo /usr/bin/python3)
 PYTHON ?= $(or $(SYSTEM_PYTHON),python3)
