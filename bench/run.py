@@ -29,8 +29,12 @@ def _machine() -> dict[str, Any]:
         for line in Path("/proc/meminfo").read_text().splitlines()
         if line.startswith("MemTotal:")
     )
+    # Which interpreter, not only which version: a distribution's build and a default source
+    # build of the same version differ by ~11% in a search's CPU (docs/performance.md).
+    interpreter = os.path.realpath(sys.executable)
     return {"cpus": os.cpu_count(), "memory_gb": round(memory_kb / 1024 / 1024, 1),
-            "python": platform.python_version(), "system": platform.platform()}  # fmt: skip
+            "python": platform.python_version(), "interpreter": interpreter,
+            "system": platform.platform()}  # fmt: skip
 
 
 def main() -> None:
