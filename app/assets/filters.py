@@ -147,7 +147,7 @@ def filter_conditions(
     p: SearchParams, now: datetime, *, place: Place | None = None, by_area: bool = False
 ) -> list[Any]:
     """Every filter except `near` (which also orders and measures) and the exact test of
-    when=now or today (time_probe) as SQL conditions;
+    when=now, today or week (time_probe) as SQL conditions;
     `place` is the town (or borough) `p.town` names, already looked up. With `by_area` the
     kind and start-slot tests are left to the area keys (app.assets.area), which imply them."""
     today = now.date()
