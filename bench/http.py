@@ -98,10 +98,10 @@ def run(n: int, worker_counts: list[int], seconds: int, connections: int) -> dic
     database = cpu.postmaster_pid(url)
     for workers in worker_counts:
         server = _serve(workers, url)
+        pids = (server.pid, database)
         try:
             run_result: dict[str, Any] = {"workers": workers, "targets": {}}
             for label, (path, vary) in TARGETS.items():
-                pids = (server.pid, database)
                 run_result["targets"][label] = _wrk(path, vary, seconds, connections, pids)
             ceiling = run_result["targets"]["trivial /healthz"]["rps"]
             for figures in run_result["targets"].values():
