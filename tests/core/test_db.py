@@ -2,16 +2,18 @@
 the same for sync handlers (get_session) and async ones (get_session_factory)."""
 
 import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from psycopg import _queries as psycopg_queries
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
+from app.core import db
 from app.core.db import get_session, get_session_factory, request_session
 from tests.statements import sent_statements
 
@@ -83,3 +85,54 @@ def test_a_long_statement_is_converted_for_the_driver_once(
         search_assets(session, params=week)
     assert max(len(s) for s in sent) > 4096, "a statement longer than psycopg's own limit"
     assert conversions == []
+
+
+@pytest.fixture
+def pings(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The pings the pool's checkout sends (a round trip each)."""
+    sent: list[Any] = []
+    ping = engine.dialect.do_ping
+
+    def counted(dbapi_connection: Any) -> bool:
+        sent.append(dbapi_connection)
+        return ping(dbapi_connection)
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted)
+    return sent
+
+
+def _backend_pid(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(text("SELECT pg_backend_pid()")) or 0)
+
+
+def test_a_connection_used_a_moment_ago_is_not_pinged(engine: Engine, pings: list[Any]) -> None:
+    first = _backend_pid(engine)
+    assert _backend_pid(engine) == first, "the pool gave back the same connection"
+    assert pings == []
+
+
+def test_a_connection_idle_for_long_is_pinged(
+    engine: Engine, pings: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _backend_pid(engine)
+    monkeypatch.setattr(db, "PING_IDLE_AFTER_S", 0.0)
+    assert _backend_pid(engine) == first, "pinged and found alive: kept"
+    assert len(pings) == 1
+
+
+def test_a_connection_whose_backend_ended_is_replaced_before_use(
+    engine: Engine, pings: list[Any]
+) -> None:
+    """A restarted database ends every backend; the pooled connection hears it on its socket,
+    is pinged, fails and is replaced: the request using it never sees the error."""
+    with engine.connect() as other:
+        gone = _backend_pid(engine)  # another pooled connection, back in the pool
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": gone})
+    deadline = time.monotonic() + 10
+    while not pings and time.monotonic() < deadline:
+        with engine.connect() as connection:  # the ended one first, until it says so
+            pid = connection.scalar(text("SELECT pg_backend_pid()"))
+        time.sleep(0.05)
+    assert pings, "the ended connection was pinged"
+    assert pid != gone
