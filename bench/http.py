@@ -56,8 +56,18 @@ def _serve(workers: int, url: str) -> subprocess.Popen[bytes]:
 
 
 def _workers(server: subprocess.Popen[bytes]) -> list[int]:
+    """The server's worker processes (itself, with one worker), not multiprocessing's
+    resource tracker beside them."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    return [int(c) for c in children] or [server.pid]
+    workers = [int(c) for c in children if b"resource_tracker" not in _command_line(int(c))]
+    return workers or [server.pid]
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # ended since it was listed
+        return b""
 
 
 def _peak_rss_mb(pid: int) -> float:
