@@ -15,7 +15,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     env: Literal["development", "test", "production"] = "development"
-    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/waymark"
+    database_url: str = "postgresql+psycopg://postgres@/waymark?host=/tmp&port=54329"
     db_pool_size: int = 10
     # Threads per worker for the (sync) handlers. Under load, forty threads held the GIL so
     # much that the event loop could not answer: 16 connections to 2 workers saw p99 1.1 s

@@ -10,7 +10,7 @@ import time
 
 import httpx
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import URL, make_url
 
 from app.core.config import PROJECT_ROOT
 from tests.browser.conftest import _free_port
@@ -23,7 +23,11 @@ def _local_cluster() -> bool:
     """Only the project's own cluster is stopped, never a server given by DATABASE_URL."""
     ours = subprocess.run(["bash", DB_SCRIPT, "url"], capture_output=True, text=True, check=True)
     mine, theirs = make_url(ours.stdout.strip()), make_url(TEST_DATABASE_URL)
-    return (mine.host, mine.port) == (theirs.host, theirs.port)
+
+    def server(url: URL) -> tuple[object, ...]:  # a Unix socket's directory and port are query
+        return (url.host, url.port, url.query.get("host"), url.query.get("port"))
+
+    return server(mine) == server(theirs)
 
 
 def _wait_for(url: str, status: int, seconds: float = 60) -> httpx.Response:
