@@ -5,16 +5,16 @@ Pages and counts select columns, never entries: they run on the session's connec
 the ORM's execution layer (~35 µs a statement, of a near search's page's ~115)."""
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Select, func, select, text
 from sqlmodel import Session
 
-from app.core.explain import estimated_rows
+from app.core.explain import ExplainJson, estimated_rows
 
 # Totals are counted exactly up to here; past it, a page says "about N" (the planner's
 # estimate): counting 100,000 matches to print one number would cost more than the page.
@@ -26,6 +26,21 @@ EXACT_COUNT_UP_TO = 500
 # without their distance test (SearchQuery.estimated).
 TRUST_ESTIMATE_ABOVE = 4 * EXACT_COUNT_UP_TO
 CIRCLE_IN_SQUARE = math.pi / 4
+
+
+class Made:
+    """Statements made from a search's, kept with it to be run again: SQLAlchemy keeps a
+    statement's cache key on the statement, so one run again is not traversed again (a near
+    search's statement cost ~0.1 ms of Python to traverse each time it was made anew)."""
+
+    def __init__(self) -> None:
+        self._made: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        made = self._made.get(key)
+        if made is None:  # two threads may both make it: either is kept, both are the same
+            made = self._made[key] = make()
+        return made
 
 
 @dataclass
@@ -55,6 +70,12 @@ class SearchQuery:
     # 24,880). The square is estimated from the column's statistics, then scaled
     # (expected_matches).
     square: Select[Any] | None = None
+    # The values of the statements' own parameters (the origin's coordinates: one statement
+    # serves every point, app.assets.search), passed to every run of them or of one made from
+    # them.
+    values: dict[str, Any] = field(default_factory=dict)
+    # Statements made from these, kept to be run again (shared by the searches of one shape).
+    made: Made = field(default_factory=Made, compare=False, repr=False)
 
     @property
     def estimated(self) -> Select[Any]:
@@ -63,8 +84,16 @@ class SearchQuery:
         return (self.unprobed if self.square is None else self.square).order_by(None)
 
     @property
+    def explained(self) -> ExplainJson:
+        """EXPLAIN of `estimated`, kept to be run again."""
+        return cast(ExplainJson, self.made.get("explained", lambda: ExplainJson(self.estimated)))
+
+    @property
     def counted(self) -> Select[Any]:
         """The matches in the order the capped count walks them."""
+        return cast(Select[Any], self.made.get("counted", self._counted))
+
+    def _counted(self) -> Select[Any]:
         return self.stmt.order_by(None).order_by(*self.count_order)
 
     @property
@@ -93,7 +122,7 @@ CUT_HERE_UP_TO = 100
 def expected_matches(session: Session, query: SearchQuery) -> int:
     """How many matches the planner expects: of query.estimated, a circle's share of its
     square around a place."""
-    rows = estimated_rows(session, query.estimated)
+    rows = estimated_rows(session, query.explained, query.values)
     return rows if query.square is None else round(rows * CIRCLE_IN_SQUARE)
 
 
@@ -119,7 +148,7 @@ def page_rows(session: Session, query: SearchQuery, offset: int, per_page: int) 
     more than the margin), the page is read again with ten times the margin."""
     connection = session.connection()
     if not query.knn:
-        return connection.execute(page(query, offset, per_page)).all()
+        return connection.execute(page(query, offset, per_page), query.values).all()
     margin = TIE_MARGIN
     while True:
         rows, walked, furthest = _cut(connection, query, offset, per_page, margin)
@@ -135,9 +164,10 @@ def _cut(
     read and the furthest of them."""
     limit = offset + per_page + margin
     if limit > CUT_HERE_UP_TO:
-        rows = connection.execute(page(query, offset, per_page, margin)).all()
+        rows = connection.execute(page(query, offset, per_page, margin), query.values).all()
         return (rows, *_walk_of(rows))
-    walk = sorted(connection.execute(query.stmt.limit(limit)).all(), key=lambda r: (r[1], r[0]))
+    nearest = query.made.get(("nearest", limit), lambda: query.stmt.limit(limit))
+    walk = sorted(connection.execute(nearest, query.values).all(), key=lambda r: (r[1], r[0]))
     return walk[offset : offset + per_page], len(walk), walk[-1][1] if walk else None
 
 
@@ -206,6 +236,22 @@ def _page_and_count(
     nearest first whose cut is not settled by the 501 (see page_rows)."""
     if offset + per_page > EXACT_COUNT_UP_TO:
         return None
+    if offset == 0:  # first pages are kept (keyed by the cap too: the one made under)
+        key = ("page and count", per_page, EXACT_COUNT_UP_TO)
+        walk, width = query.made.get(key, lambda: _page_and_count_walk(query, 0, per_page))
+    else:
+        walk, width = _page_and_count_walk(query, offset, per_page)
+    with nearest_first(session, query.knn):
+        rows = session.connection().execute(walk, query.values).all()
+    if not rows:
+        return ([], 0) if offset == 0 else None
+    if query.knn and not _cut_settled(rows, *_walk_of(rows), EXACT_COUNT_UP_TO + 1):
+        return None
+    return [tuple(r[:width]) for r in rows], int(rows[0][width])
+
+
+def _page_and_count_walk(query: SearchQuery, offset: int, per_page: int) -> tuple[Select[Any], int]:
+    """_page_and_count's statement, and how many of its columns are the page's."""
     if query.knn:
         first = query.stmt.where(*query.walk_hint).limit(EXACT_COUNT_UP_TO + 1).subquery()
         columns, order = [first.c.id, first.c.distance_m], [first.c.distance_m, first.c.id]
@@ -216,20 +262,19 @@ def _page_and_count(
         columns, order = [c for c in first.c if c.name != "n"], [first.c.n]
         counts = [func.count().over()]
     walk = select(*columns, *counts).order_by(*order).offset(offset).limit(per_page)
-    with nearest_first(session, query.knn):
-        rows = session.connection().execute(walk).all()
-    if not rows:
-        return ([], 0) if offset == 0 else None
-    if query.knn and not _cut_settled(rows, *_walk_of(rows), EXACT_COUNT_UP_TO + 1):
-        return None
-    return [tuple(r[: len(columns)]) for r in rows], int(rows[0][len(columns)])
+    return walk, len(columns)
 
 
 def capped_count(session: Session, query: SearchQuery) -> int:
     """How many matches there are, counted up to EXACT_COUNT_UP_TO + 1."""
-    capped = query.walked.limit(EXACT_COUNT_UP_TO + 1).subquery()
+    count = query.made.get(("capped count", EXACT_COUNT_UP_TO), lambda: _capped_count(query))
     with nearest_first(session, query.walks_nearest):
-        return session.connection().scalar(select(func.count()).select_from(capped)) or 0
+        return session.connection().scalar(count, query.values) or 0
+
+
+def _capped_count(query: SearchQuery) -> Select[Any]:
+    capped = query.walked.limit(EXACT_COUNT_UP_TO + 1).subquery()
+    return select(func.count()).select_from(capped)
 
 
 @contextmanager

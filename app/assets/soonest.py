@@ -158,7 +158,7 @@ def _from_spans(
         candidates = None  # how many entries the slice's spans lead to
         while True:
             walk = _spans_walk(query, spans, last).limit(size)
-            rows = session.connection().execute(walk).all()
+            rows = session.connection().execute(walk, query.values).all()
             if reading.take(rows, need):
                 return reading.timed
             candidates = rows[0][-1] if rows else candidates
@@ -172,15 +172,15 @@ def _from_spans(
         # The entries the spans led to so far (every row carries its slice's; counted when
         # none passed the filters) against those kept: the rest of the page would take
         # about (need - kept) × seen / kept more.
-        seen += _count(session, spans) if candidates is None else candidates
+        seen += _count(session, spans, query.values) if candidates is None else candidates
         kept = len(reading.timed)
         if (need - kept) * (seen + 1) > SPANS_BUDGET * (kept + 1):
             return None
     return None
 
 
-def _count(session: Session, spans: Any) -> int:
-    return session.connection().scalar(select(func.count()).select_from(spans)) or 0
+def _count(session: Session, spans: Any, values: dict[str, Any]) -> int:
+    return session.connection().scalar(select(func.count()).select_from(spans), values) or 0
 
 
 def _spans(query: SearchQuery, minute: int, within: tuple[int, int]) -> Any:
@@ -261,9 +261,10 @@ def _from_bounds(
     rows: Result[Any]
     with nearest_first(session, query.walks_nearest):
         if few:
-            rows = session.connection().execute(statement)
+            rows = session.connection().execute(statement, query.values)
         else:
-            rows = session.execute(statement.execution_options(yield_per=COMPUTED_CHUNK))
+            chunked = statement.execution_options(yield_per=COMPUTED_CHUNK)
+            rows = session.execute(chunked, query.values)
     reading = _Reading(session, query, now, kept_before=None)
     matched = 0
     size = min(2 * need, COMPUTED_CHUNK) if need else COMPUTED_CHUNK

@@ -2,6 +2,7 @@
 one planning with bound parameters, where compiling the search to literal SQL for each request
 cost more than the planning."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.compiler import compiles
@@ -31,7 +32,9 @@ def _explain(element: ExplainJson, compiler: SQLCompiler, **kw: Any) -> str:
     return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, asfrom=True, **kw)
 
 
-def estimated_rows(session: Any, statement: Any) -> int:
-    """The planner's estimate of how many rows `statement` returns."""
-    plan = session.connection().execute(ExplainJson(statement)).scalar_one()
+def estimated_rows(session: Any, statement: Any, values: Mapping[str, Any] | None = None) -> int:
+    """The planner's estimate of how many rows `statement` (or an ExplainJson of it, kept to be
+    run again) returns, its parameters bound to `values`."""
+    explain = statement if isinstance(statement, ExplainJson) else ExplainJson(statement)
+    plan = session.connection().execute(explain, values).scalar_one()
     return int(plan[0]["Plan"]["Plan Rows"])

@@ -119,11 +119,25 @@ def point_feature(point: LatLon, properties: dict[str, Any], feature_id: Any) ->
 SRID_BRITISH_GRID = 27700
 
 
-def grid_point(point: LatLon) -> Any:
-    """A SQL point on the British National Grid (metres), for the `grid` columns: a constant
-    the planner folds once, so the GiST index and KNN ordering apply."""
-    wgs84 = func.ST_SetSRID(func.ST_MakePoint(point.longitude, point.latitude), SRID_WGS84)
-    return func.ST_Transform(wgs84, SRID_BRITISH_GRID)
+# A point on the British National Grid (metres), for the `grid` columns, from the search's
+# origin: its coordinates are bound at each run (origin_values), so one statement serves every
+# point. The connection plans each run for its values (app.core.db), so the planner folds the
+# point to a constant once and the GiST index and KNN ordering apply.
+ORIGIN_ON_THE_GRID = func.ST_Transform(
+    func.ST_SetSRID(
+        func.ST_MakePoint(
+            bindparam("origin_longitude", type_=Float()),
+            bindparam("origin_latitude", type_=Float()),
+        ),
+        SRID_WGS84,
+    ),
+    SRID_BRITISH_GRID,
+)
+
+
+def origin_values(point: LatLon) -> dict[str, float]:
+    """The values ORIGIN_ON_THE_GRID's parameters take for `point`."""
+    return {"origin_longitude": point.longitude, "origin_latitude": point.latitude}
 
 
 def geography_point(point: LatLon) -> Any:

@@ -1,0 +1,104 @@
+"""Searches of one shape share their statements: made once, run with each search's point
+bound. Each search still finds what a search made afresh finds; shapes that depend on more
+than their parameters (a town, the clock) are made for each search."""
+
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from app.assets import search
+from app.assets.paging import SearchQuery
+from app.assets.search import search_assets
+from app.assets.search_params import SearchParams
+from app.core.time import local_now
+from tests.statements import sent_statements
+
+OLDBURY, TIPTON = "52.5046,-2.0089", "52.5291,-2.0665"
+
+
+@pytest.fixture(autouse=True)
+def no_shapes_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "_SHAPES", search._Shapes())
+
+
+def _query(session: Session, **given: Any) -> SearchQuery:
+    params = SearchParams.model_validate(given)
+    scratch = search.SearchResult(hits=[], total=0, params=params, now=local_now())
+    return search._build(session, params, scratch.now, scratch, search.PUBLISHED, None, 2.0)
+
+
+def _found(session: Session, **given: Any) -> tuple[list[Any], list[float | None], int, bool]:
+    result = search_assets(session, params=SearchParams.model_validate(given))
+    hits = result.hits
+    return (
+        [h.asset.id for h in hits],
+        [h.distance_miles for h in hits],
+        result.total,
+        (result.total_exact),
+    )
+
+
+def test_near_searches_of_one_shape_share_statements_each_with_its_own_point(
+    session: Session,
+) -> None:
+    here = _query(session, near=OLDBURY, radius=3, kind=["meeting"])
+    there = _query(session, near=TIPTON, radius=3, kind=["meeting"])
+    assert there.stmt is here.stmt and there.made is here.made
+    assert here.values != there.values
+    assert here.values == {"origin_longitude": -2.0089, "origin_latitude": 52.5046}
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [{"radius": 3}, {"radius": 2, "kind": ["meeting"]}, {"radius": 4, "q": "recovery"},
+     {"radius": 3, "per_page": 5, "page": 2}, {"radius": 3, "sort": "name"}],
+)  # fmt: skip
+def test_a_search_after_one_of_its_shape_finds_what_it_finds_alone(
+    session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, Any]
+) -> None:
+    alone = _found(session, near=TIPTON, **shape)
+    monkeypatch.setattr(search, "_SHAPES", search._Shapes())
+    _found(session, near=OLDBURY, **shape)  # makes the shape's statements around Oldbury
+    after = _found(session, near=TIPTON, **shape)
+    assert after == alone
+    assert alone[0], "the demo data has entries there"
+
+
+def test_one_shapes_searches_send_the_same_statements(session: Session) -> None:
+    with sent_statements(session) as here:
+        search_assets(session, params=SearchParams(near=OLDBURY, radius=3))
+    with sent_statements(session) as there:
+        search_assets(session, params=SearchParams(near=TIPTON, radius=3))
+    around = [s for s in here if "origin_longitude" in s]  # the estimate, the page
+    assert len(around) >= 2
+    assert around == [s for s in there if "origin_longitude" in s], "the point is a parameter"
+    assert not any("-2.0089" in s or "52.5046" in s for s in here)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [{"town": "oldbury"}, {"near": OLDBURY, "when": "today"}, {"near": OLDBURY, "day": ["mon"]},
+     {"near": OLDBURY, "sort": "next"}, {"near": OLDBURY, "time": "evening"},
+     {"near": OLDBURY, "starts_after": "18:00"}],
+)  # fmt: skip
+def test_shapes_that_depend_on_a_town_or_the_clock_are_made_for_each_search(
+    session: Session, given: dict[str, Any]
+) -> None:
+    assert _query(session, **given).stmt is not _query(session, **given).stmt
+
+
+def test_different_filters_or_radii_are_different_shapes(session: Session) -> None:
+    first = _query(session, near=OLDBURY, kind=["meeting"])
+    assert _query(session, near=OLDBURY, kind=["club"]).stmt is not first.stmt
+    assert _query(session, near=OLDBURY, kind=["meeting"], radius=2).stmt is not first.stmt
+    assert _query(session, near=OLDBURY, kind=["meeting"], q="walk").stmt is not first.stmt
+    assert _query(session, near=TIPTON, kind=["meeting"], page=3).stmt is first.stmt
+
+
+def test_only_the_last_shapes_are_kept(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHAPES_KEPT", 2)
+    first = _query(session, near=OLDBURY, radius=1)
+    _query(session, near=OLDBURY, radius=2)
+    _query(session, near=OLDBURY, radius=3)  # the first is let go
+    assert _query(session, near=OLDBURY, radius=1).stmt is not first.stmt
