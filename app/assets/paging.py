@@ -71,8 +71,8 @@ class SearchQuery:
     # (expected_matches).
     square: Select[Any] | None = None
     # The values of the statements' own parameters (the origin's coordinates: one statement
-    # serves every point, app.assets.search), passed to every run of them or of one made from
-    # them.
+    # serves every point, app.assets.statements), passed to every run of them and of the
+    # statements made from them.
     values: dict[str, Any] = field(default_factory=dict)
     # Statements made from these, kept to be run again (shared by the searches of one shape).
     made: Made = field(default_factory=Made, compare=False, repr=False)

@@ -1,31 +1,24 @@
 """The one search: site, API, feeds and print all call `search_assets`."""
 
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from threading import Lock
 from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from app.assets import area, paging
-from app.assets.filters import (
-    day_walk,
-    filter_conditions,
-    resolve_town,
-    time_kept,
-    time_probe,
-)
+from app.assets import paging
+from app.assets.filters import resolve_town
 from app.assets.light import load_light, towns_of
 from app.assets.models import Asset, AssetKind, AssetStatus
 from app.assets.paging import SearchQuery, capped_count, page_counted
 from app.assets.search_params import SearchParams, Sort
 from app.assets.soonest import Timed, soonest_first
+from app.assets.statements import Shape, statements_for
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
-from app.core.geo import ORIGIN_ON_THE_GRID, metres_to_miles, miles_to_metres, origin_values
+from app.core.geo import metres_to_miles, miles_to_metres, origin_values
 from app.core.time import Occurrence, local_now, next_occurrence, zone
 from app.geocoding.service import Located, locate
 from app.places.models import Place
@@ -76,7 +69,8 @@ def _build(
     around_miles: float,
 ) -> SearchQuery:
     """The search's statements: looks up its town and point (on `result`), then makes them, or
-    takes those of an earlier search of the same shape (see SHAPES_KEPT)."""
+    takes those of an earlier search of the same shape (app.assets.statements), with its
+    point's values."""
     sort = params.sort or (Sort.distance if params.near or around else Sort.name)
     if sort == Sort.distance and not (params.near or around):
         raise InvalidInputError("sort=distance needs a place to measure from (near)", field="sort")
@@ -91,123 +85,8 @@ def _build(
             raise InvalidInputError(exc.message, field="near") from exc
         values = origin_values(result.origin.point)
         radius_m = miles_to_metres(min(params.radius, get_settings().max_radius_miles))
-    shape = _Shape(params, now, sort, result.town, statuses, around, around_miles, radius_m)
-    key = shape.key()
-    query = shape.statements() if key is None else _SHAPES.get(key, shape.statements)
-    return replace(query, values=values)
-
-
-# Searches of one shape (every filter but the point: a phone's near searches) share their
-# statements, made once and run with each search's point bound (SearchQuery.values): making
-# a near search's statements and traversing them anew for SQLAlchemy's cache at each run cost
-# ~0.5 ms of a distinct API search's 2.6-2.9 ms of Python (in process at a million entries,
-# alternating: 2.02-2.35 ms kept). Only shapes whose statements depend on the parameters
-# alone are kept: not a town's (its id is looked up), not one around a town, and none tested
-# against the clock (days, times, when=, soonest first).
-SHAPES_KEPT = 256
-
-
-class _Shapes:
-    """The statements of the last SHAPES_KEPT shapes searched, by shape."""
-
-    def __init__(self) -> None:
-        self._kept: OrderedDict[Hashable, SearchQuery] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: Hashable, make: Callable[[], SearchQuery]) -> SearchQuery:
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None:
-                self._kept.move_to_end(key)
-                return kept
-        made = make()
-        with self._lock:
-            self._kept[key] = made
-            while len(self._kept) > SHAPES_KEPT:
-                self._kept.popitem(last=False)
-        return made
-
-
-_SHAPES = _Shapes()
-
-
-@dataclass
-class _Shape:
-    params: SearchParams
-    now: datetime
-    sort: Sort
-    town: Place | None
-    statuses: tuple[AssetStatus, ...]
-    around: Place | None
-    around_miles: float
-    radius_m: float
-
-    def key(self) -> Hashable | None:
-        """What the statements depend on, when it is only the parameters (None otherwise)."""
-        p = self.params
-        timed = p.day or p.time or p.when or p.starts_after or p.ends_before
-        if self.town is not None or self.around is not None or self.sort == Sort.next or timed:
-            return None
-        filters = p.model_dump_json(exclude={"near", "page", "per_page", "sort"})
-        return (filters, bool(p.near), self.sort, self.statuses, self.radius_m)
-
-    def statements(self) -> SearchQuery:
-        params, now, sort = self.params, self.now, self.sort
-        # One table: the asset carries its venue's point and town (kept by triggers).
-        stmt = select(col(Asset.id))
-        by_area = area.keyed(params, sort)  # kinds and start slots asked of the area keys
-        conditions = filter_conditions(params, now, place=self.town, by_area=by_area)
-        stmt = stmt.where(col(Asset.status).in_(self.statuses), *conditions)
-        order: list[Any] = [func.lower(col(Asset.name)), col(Asset.id)]
-        count_order: list[Any] = []
-        origin, limit_m = None, self.radius_m
-        circle: list[Any] = []  # the distance test, left out of the estimate (SearchQuery.square)
-        if params.near:
-            origin = ORIGIN_ON_THE_GRID  # planar metres: see Asset.grid
-            distance = func.ST_Distance(col(Asset.grid), origin)
-            # A box test plus a distance test rather than ST_DWithin: the planner estimates the
-            # box from the column's statistics, where ST_DWithin's estimate (40 rows for 56,000)
-            # sent it to bitmap scans that sorted every match for a page of 20.
-            stmt = stmt.where(col(Asset.grid).op("&&")(func.ST_Expand(origin, limit_m)))
-            stmt = stmt.add_columns(distance.label("distance_m"))
-            circle = [distance <= limit_m]
-            nearest = col(Asset.grid).op("<->")(origin)
-            if by_area:
-                # The keys' index finds the few matches; sorting them beats walking the nearest
-                # entries past every one that fails (the combined filters by distance: 240 ms).
-                stmt = stmt.where(area.in_area(params, origin, limit_m))
-                if sort == Sort.distance:
-                    order = [distance, col(Asset.id)]
-            else:
-                count_order = [nearest]
-                if sort == Sort.distance:
-                    order = [nearest]  # a second key would stop the KNN scan: see paging.page
-        elif self.around is not None:
-            # Just outside a town: not in it, but within `around_miles` of its boundary.
-            boundary = (
-                select(func.geography(col(Place.boundary)))
-                .where(col(Place.id) == self.around.id)
-                .scalar_subquery()
-            )
-            distance = func.ST_Distance(col(Asset.location), boundary)
-            stmt = stmt.where(
-                col(Asset.town_id).is_distinct_from(self.around.id),
-                func.ST_DWithin(col(Asset.location), boundary, miles_to_metres(self.around_miles)),
-            ).add_columns(distance)
-            if sort == Sort.distance:
-                order = [distance, col(Asset.id)]
-        square, unprobed = stmt, stmt.where(*circle)
-        stmt = unprobed
-        if (probe := time_probe(params, now)) is not None:
-            stmt = stmt.where(probe)
-        computed = sort == Sort.next
-        knn = bool(params.near) and sort == Sort.distance and not by_area
-        return SearchQuery(stmt.order_by(*order), computed=computed, unprobed=unprobed,
-                           count_order=count_order, knn=knn, order=order,
-                           walk_hint=day_walk(params, now, by_area), keyed=by_area,
-                           origin=origin, radius_m=limit_m,
-                           kept_before=time_kept(params, now),
-                           square=square if circle else None)  # fmt: skip
+    shape = Shape(params, now, sort, result.town, statuses, around, around_miles, radius_m)
+    return replace(statements_for(shape), values=values)
 
 
 def search_assets(

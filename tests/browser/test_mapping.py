@@ -89,7 +89,9 @@ def test_mapper_adds_a_weekly_meeting_and_sees_it_waiting(
         browser.find_element(By.NAME, "confirm_different").click()
         browser.find_element(By.CSS_SELECTOR, "button[name=action][value=save]").click()
         WebDriverWait(browser, 10).until(expected_conditions.url_contains("/history"))
-    assert "waiting for a coordinator" in browser.page_source
+    # The address changes as the history page starts to load: wait for its text (a busy
+    # machine read the page before it).
+    WebDriverWait(browser, 10).until(lambda b: "waiting for a coordinator" in b.page_source)
 
     browser.get(f"{live_server}/mapper/review")
     assert name in browser.page_source

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from app.assets import search
+from app.assets import search, statements
 from app.assets.paging import SearchQuery
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
@@ -19,7 +19,7 @@ OLDBURY, TIPTON = "52.5046,-2.0089", "52.5291,-2.0665"
 
 @pytest.fixture(autouse=True)
 def no_shapes_yet(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "_SHAPES", search._Shapes())
+    monkeypatch.setattr(statements, "_SHAPES", statements._Kept())
 
 
 def _query(session: Session, **given: Any) -> SearchQuery:
@@ -58,7 +58,7 @@ def test_a_search_after_one_of_its_shape_finds_what_it_finds_alone(
     session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, Any]
 ) -> None:
     alone = _found(session, near=TIPTON, **shape)
-    monkeypatch.setattr(search, "_SHAPES", search._Shapes())
+    monkeypatch.setattr(statements, "_SHAPES", statements._Kept())
     _found(session, near=OLDBURY, **shape)  # makes the shape's statements around Oldbury
     after = _found(session, near=TIPTON, **shape)
     assert after == alone
@@ -97,7 +97,7 @@ def test_different_filters_or_radii_are_different_shapes(session: Session) -> No
 
 
 def test_only_the_last_shapes_are_kept(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "SHAPES_KEPT", 2)
+    monkeypatch.setattr(statements, "SHAPES_KEPT", 2)
     first = _query(session, near=OLDBURY, radius=1)
     _query(session, near=OLDBURY, radius=2)
     _query(session, near=OLDBURY, radius=3)  # the first is let go
