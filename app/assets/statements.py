@@ -55,6 +55,9 @@ _SHAPES = _Kept()
 
 @dataclass
 class Shape:
+    """What a search's statements are made from: everything but its point (the statements
+    take that as parameters, app.core.geo.ORIGIN_ON_THE_GRID); its town already looked up."""
+
     params: SearchParams
     now: datetime
     sort: Sort
