@@ -88,7 +88,7 @@ stop() {
 case "${1:-}" in
   up) up ;;
   stop) stop ;;
-  # The app reaches the cluster on its Unix socket: a search's six round trips cost less CPU
+  # The app reaches the cluster on its Unix socket: a search's round trips cost less CPU
   # than over loopback TCP (docs/performance.md). It also listens on 127.0.0.1 (tools, CI).
   url) echo "postgresql+psycopg://postgres@/waymark?host=/tmp&port=$PORT" ;;
   *) echo "usage: $0 up|stop|url" >&2; exit 2 ;;
