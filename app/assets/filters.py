@@ -143,6 +143,14 @@ def starts_before(occurrence: Occurrence | None, moment: datetime | None) -> boo
     return moment is None or (occurrence is not None and occurrence.start < moment)
 
 
+def reads_the_clock(p: SearchParams) -> bool:
+    """Whether the conditions made for these parameters depend on the moment of the search:
+    filter_conditions reads today for days, time bands and start/end times, and it,
+    time_probe, time_kept and day_walk read now for when=; with none of these they are the
+    same at any moment (app.assets.statements keeps such statements)."""
+    return bool(p.day or p.time or p.when or p.starts_after or p.ends_before)
+
+
 def filter_conditions(
     p: SearchParams, now: datetime, *, place: Place | None = None, by_area: bool = False
 ) -> list[Any]:

@@ -12,7 +12,13 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.assets import area
-from app.assets.filters import day_walk, filter_conditions, time_kept, time_probe
+from app.assets.filters import (
+    day_walk,
+    filter_conditions,
+    reads_the_clock,
+    time_kept,
+    time_probe,
+)
 from app.assets.models import Asset, AssetStatus
 from app.assets.paging import SearchQuery
 from app.assets.search_params import SearchParams, Sort
@@ -70,8 +76,9 @@ class Shape:
     def key(self) -> Hashable | None:
         """What the statements depend on, when it is only the parameters (None otherwise)."""
         p = self.params
-        timed = p.day or p.time or p.when or p.starts_after or p.ends_before
-        if self.town is not None or self.around is not None or self.sort == Sort.next or timed:
+        if self.town is not None or self.around is not None or self.sort == Sort.next:
+            return None
+        if reads_the_clock(p):
             return None
         filters = p.model_dump_json(exclude={"near", "page", "per_page", "sort"})
         return (filters, bool(p.near), self.sort, self.statuses, self.radius_m)
