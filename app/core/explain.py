@@ -32,9 +32,8 @@ def _explain(element: ExplainJson, compiler: SQLCompiler, **kw: Any) -> str:
     return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, asfrom=True, **kw)
 
 
-def estimated_rows(session: Any, statement: Any, values: Mapping[str, Any] | None = None) -> int:
-    """The planner's estimate of how many rows `statement` (or an ExplainJson of it, kept to be
-    run again) returns, its parameters bound to `values`."""
-    explain = statement if isinstance(statement, ExplainJson) else ExplainJson(statement)
+def estimated_rows(session: Any, explain: ExplainJson, values: Mapping[str, Any]) -> int:
+    """The planner's estimate of how many rows the explained statement returns, its
+    parameters bound to `values` (the statement's own, SearchQuery.values)."""
     plan = session.connection().execute(explain, values).scalar_one()
     return int(plan[0]["Plan"]["Plan Rows"])
