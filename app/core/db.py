@@ -31,7 +31,7 @@ psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = 500
 
 
 # A pooled connection idle longer than this is pinged (one round trip) before it is used; one
-# used more recently is pinged only when its socket has something to say (see _check_out).
+# used more recently is pinged only when its socket has something to say (_checking_out).
 PING_IDLE_AFTER_S = 10.0
 
 
@@ -64,26 +64,23 @@ def _note_use(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
 
 def _checking_out(dialect: Dialect) -> Callable[[Any, ConnectionPoolEntry, Any], None]:
     def check_out(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any) -> None:
-        _check_out(dialect, dbapi_connection, record)
+        """Whether a pooled connection still has a server behind it, as pool_pre_ping asks,
+        but without its round trip on every checkout (one of a near search's six; all-different
+        near searches on two workers, alternating: 472-488 req/s without it, 424-477 with). A
+        server that stops or restarts, or ends the backend, says so on the socket (an error,
+        then end of file), so an idle connection with anything to read is pinged; so is one
+        idle for longer than PING_IDLE_AFTER_S, which a firewall or a proxy may have dropped
+        in silence. A failed ping makes the pool replace the connection before the request
+        uses it."""
+        idle_s = time.monotonic() - record.info.get("last_used", 0.0)
+        if idle_s < PING_IDLE_AFTER_S and not _has_input(dbapi_connection.fileno()):
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError(f"the pooled connection is gone: {error}") from error
 
     return check_out
-
-
-def _check_out(dialect: Dialect, dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
-    """Whether a pooled connection still has a server behind it, as pool_pre_ping asks, but
-    without its round trip on every checkout (one of a near search's six; all-different near
-    searches on two workers, alternating: 472-488 req/s without it, 424-477 with). A server
-    that stops or restarts, or ends the backend, says so on the socket (an error, then end of
-    file), so an idle connection with anything to read is pinged; so is one idle for longer
-    than PING_IDLE_AFTER_S, which a firewall or a proxy may have dropped in silence. A failed
-    ping makes the pool replace the connection before the request uses it."""
-    idle_s = time.monotonic() - record.info.get("last_used", 0.0)
-    if idle_s < PING_IDLE_AFTER_S and not _has_input(dbapi_connection.fileno()):
-        return
-    try:
-        dialect.do_ping(dbapi_connection)
-    except dialect.loaded_dbapi.Error as error:
-        raise DisconnectionError(f"the pooled connection is gone: {error}") from error
 
 
 def _has_input(fileno: int) -> bool:
