@@ -49,6 +49,7 @@ class _Kept:
                 self._kept.move_to_end(key)
                 return kept
         made = make()
+        made.made.shared = True
         with self._lock:
             self._kept[key] = made
             while len(self._kept) > SHAPES_KEPT:

@@ -2,7 +2,6 @@
 one planning with bound parameters, where compiling the search to literal SQL for each request
 cost more than the planning."""
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.compiler import compiles
@@ -32,8 +31,7 @@ def _explain(element: ExplainJson, compiler: SQLCompiler, **kw: Any) -> str:
     return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, asfrom=True, **kw)
 
 
-def estimated_rows(session: Any, explain: ExplainJson, values: Mapping[str, Any]) -> int:
-    """The planner's estimate of how many rows the explained statement returns, its
-    parameters bound to `values` (the statement's own, SearchQuery.values)."""
-    plan = session.connection().execute(explain, values).scalar_one()
+def estimated_rows(plan: Any) -> int:
+    """The planner's estimate of how many rows the explained statement returns, from its plan
+    (the one column of an ExplainJson's one row)."""
     return int(plan[0]["Plan"]["Plan Rows"])

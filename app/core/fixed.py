@@ -11,11 +11,13 @@ one plan per connection (run_together). Errors are raised as SQLAlchemy raises t
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ARRAY, Select
+from sqlalchemy import ARRAY, Float, Numeric, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel import Session
 
 Converter = Callable[[Any], Any]
@@ -100,19 +102,32 @@ def run_together(
     return [fixed.converted(r) for (fixed, _), r in zip(sent, rows, strict=True)]
 
 
-def fix(statement: Select[Any], dialect: Dialect) -> FixedStatement:
+def fix(statement: ClauseElement, dialect: Dialect) -> FixedStatement:
     """`statement` compiled for `dialect` (psycopg's named parameters), with the converters of
-    its columns that change what psycopg returns."""
-    compiled = statement.compile(dialect=dialect)
+    its columns that change what psycopg returns. IN lists are expanded to one parameter per
+    value, as SQLAlchemy's execution expands them, and every bound value the statement holds
+    is processed as SQLAlchemy would (enums to their names); parameters left without a value
+    (`bindparam("ids")`) are the caller's to give at each run."""
+    compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+    expanded = compiled.construct_expanded_state(compiled.construct_params(_check=False))
+    processors = {**compiled._bind_processors, **expanded.processors}
+    constants = {}
+    for name, value in expanded.parameters.items():
+        bind = compiled.binds.get(name)
+        if value is None and bind is not None and bind.required:
+            continue  # the caller's, at each run
+        process = processors.get(name)
+        constants[name] = process(value) if callable(process) else value
+    columns = statement.selected_columns if isinstance(statement, Select) else None
     converters = []
-    for i, column in enumerate(statement.selected_columns):
+    for i, column in enumerate(columns or ()):
         convert = _converter(column.type, dialect)
         if convert is not None:
             converters.append((i, convert))
     return FixedStatement(
-        sql=str(compiled),
-        names=tuple(statement.selected_columns.keys()),
-        constants=dict(compiled.params),
+        sql=expanded.statement,
+        names=tuple(columns.keys()) if columns is not None else (),
+        constants=constants,
         converters=tuple(converters),
     )
 
@@ -122,5 +137,11 @@ def _converter(type_: Any, dialect: Dialect) -> Converter | None:
     # converter only copies them, element by element, unless its elements need converting.
     if isinstance(type_, ARRAY) and type_.item_type._cached_result_processor(dialect, None) is None:
         return None
-    processor: Converter | None = type_._cached_result_processor(dialect, None)
+    # Numbers are converted by what PostgreSQL sends (SQLAlchemy asks the cursor): a Float
+    # is a double precision, any other Numeric a numeric.
+    sent = _DOUBLE if isinstance(type_, Float) else _NUMERIC if isinstance(type_, Numeric) else None
+    processor: Converter | None = type_._cached_result_processor(dialect, sent)
     return processor
+
+
+_DOUBLE, _NUMERIC = 701, 1700  # PostgreSQL's type oids

@@ -65,6 +65,25 @@ def test_a_search_after_one_of_its_shape_finds_what_it_finds_alone(
     assert alone[0], "the demo data has entries there"
 
 
+@pytest.mark.parametrize(
+    "shape",
+    [{"radius": 3}, {"radius": 2, "kind": ["meeting"]}, {"radius": 3, "per_page": 5, "page": 2},
+     {"radius": 3, "sort": "name"}, {"radius": 3, "q": "recovery", "per_page": 100}],
+)  # fmt: skip
+def test_a_shared_shapes_statements_on_the_drivers_cursor_find_what_sqlalchemy_finds(
+    session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, Any]
+) -> None:
+    """Kept statements are compiled once and run on the driver's cursor (app.core.fixed);
+    made for one search they go through SQLAlchemy's execution. Both find the same."""
+    with sent_statements(session) as sent:
+        shared = _found(session, near=TIPTON, **shape)
+    assert any("origin_longitude" in s for s in sent)
+    assert next(iter(statements._SHAPES._kept.values())).made.shared
+    monkeypatch.setattr(search, "statements_for", lambda shape: shape.make())
+    assert _found(session, near=TIPTON, **shape) == shared
+    assert shared[0], "the demo data has entries there"
+
+
 def test_one_shapes_searches_send_the_same_statements(session: Session) -> None:
     with sent_statements(session) as here:
         search_assets(session, params=SearchParams(near=OLDBURY, radius=3))

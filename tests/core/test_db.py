@@ -129,6 +129,13 @@ def test_a_connection_whose_backend_ended_is_replaced_before_use(
     with engine.connect() as other:
         gone = _backend_pid(engine)  # another pooled connection, back in the pool
         other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": gone})
+        # It returns once the backend is told, before the backend has ended and written to
+        # the socket: a connection checked out before then is a race no check can win.
+        alive = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+        deadline = time.monotonic() + 10
+        while other.scalar(alive, {"pid": gone}) and time.monotonic() < deadline:
+            other.rollback()  # the activity view is read once a transaction
+            time.sleep(0.01)
     deadline = time.monotonic() + 10
     while not pings and time.monotonic() < deadline:
         with engine.connect() as connection:  # the ended one first, until it says so

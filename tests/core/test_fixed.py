@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import (
     ARRAY,
     Engine,
+    Float,
     Integer,
     any_,
     bindparam,
+    func,
     literal,
     literal_column,
     select,
@@ -18,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DataError, OperationalError
 from sqlmodel import Session, col
 
-from app.assets.models import Asset, Schedule
+from app.assets.models import Asset, AssetKind, AssetStatus, Schedule
 from app.core.fixed import fix, run_together
 from app.core.geo import latlon_from_pair, latlon_of, point_pair
 from app.venues.models import Venue
@@ -58,6 +60,31 @@ def test_enum_and_geometry_columns_are_converted_like_sqlalchemy(session: Sessio
         assert fixed_row[:3] == orm_row[:3]
         assert type(fixed_row[1]) is type(orm_row[1])  # the enum's member, not its text
         assert latlon_of(fixed_row[3]) == latlon_of(orm_row[3])
+
+
+def test_in_lists_enums_and_numbers_are_bound_and_read_like_sqlalchemy(session: Session) -> None:
+    """A search's statement: IN lists of enum members (expanded, bound by name), a distance
+    in double precision, a parameter left for each run."""
+    origin = func.ST_Transform(
+        func.ST_SetSRID(func.ST_MakePoint(bindparam("lon", type_=Float()), -2.0), 4326), 27700
+    )
+    statement = (
+        select(col(Asset.id), func.ST_Distance(col(Asset.grid), origin), func.count().over())
+        .where(
+            col(Asset.kind).in_([AssetKind.meeting, AssetKind.bumping_space]),
+            col(Asset.status).in_([AssetStatus.published]),
+            col(Asset.grid).is_not(None),
+        )
+        .order_by(col(Asset.id))
+        .limit(15)
+    )
+    fixed = fix(statement, session.get_bind().dialect)
+    assert "lon" not in fixed.constants
+    assert {"published", "meeting", "bumping_space"} <= set(fixed.constants.values())
+    fixed_rows, orm_rows = _both(session, statement, lon=-2.05)
+    assert len(fixed_rows) == 15
+    assert fixed_rows == orm_rows
+    assert all(type(r[1]) is float and type(r[2]) is int for r in fixed_rows)
 
 
 def test_a_point_read_as_a_pair_is_the_point(session: Session) -> None:
