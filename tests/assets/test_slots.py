@@ -205,7 +205,7 @@ def test_a_near_search_for_one_day_can_walk_that_days_index(
         .order_by(col(Asset.grid).op("<->")(origin))
         .limit(5)
     )
-    session.execute(text("DROP INDEX ix_asset_published_grid, ix_asset_published_kind_grid"))
+    session.execute(text("DROP INDEX ix_asset_published_grid"))
     session.execute(text("SET LOCAL enable_seqscan = off"))
     session.execute(text("SET LOCAL enable_sort = off"))
     plan = json.dumps(session.execute(ExplainJson(nearest)).scalar_one())
