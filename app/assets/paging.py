@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from app.core.explain import ExplainJson, estimated_rows
-from app.core.fixed import FixedStatement, fix
+from app.core.fixed import FixedStatement, fix, settings_for
 
 # Totals are counted exactly up to here; past it, a page says "about N" (the planner's
 # estimate): counting 100,000 matches to print one number would cost more than the page.
@@ -49,15 +49,22 @@ class Made:
         return made
 
     def rows(
-        self, session: Session, statement: Any, values: dict[str, Any], key: Hashable = None
+        self,
+        session: Session,
+        statement: Any,
+        values: dict[str, Any],
+        key: Hashable = None,
+        settings: dict[str, str] | None = None,
     ) -> Sequence[Any]:
-        """The rows of `statement` run with `values`; `key`: the one it is kept under."""
+        """The rows of `statement` run with `values`, under `settings` for it alone; `key`: the
+        one it is kept under."""
         if key is None or not self.shared:
-            return session.connection().execute(statement, values).all()
+            with settings_for(session, settings or {}):
+                return session.connection().execute(statement, values).all()
         fixed: FixedStatement = self.get(
             ("fixed", key), lambda: fix(statement, session.get_bind().dialect)
         )
-        return fixed.run(session, **values)
+        return fixed.run(session, settings=settings, **values)
 
 
 @dataclass
@@ -257,8 +264,7 @@ def _page_and_count(
         walk, width = query.made.get(key, lambda: _page_and_count_walk(query, 0, per_page))
     else:
         walk, width = _page_and_count_walk(query, offset, per_page)
-    with nearest_first(session, query.knn):
-        rows = query.made.rows(session, walk, query.values, key)
+    rows = query.made.rows(session, walk, query.values, key, walking_nearest(query.knn))
     if not rows:
         return ([], 0) if offset == 0 else None
     if query.knn and not _cut_settled(rows, *_walk_of(rows), EXACT_COUNT_UP_TO + 1):
@@ -285,8 +291,8 @@ def capped_count(session: Session, query: SearchQuery) -> int:
     """How many matches there are, counted up to EXACT_COUNT_UP_TO + 1."""
     key = ("capped count", EXACT_COUNT_UP_TO)
     count = query.made.get(key, lambda: _capped_count(query))
-    with nearest_first(session, query.walks_nearest):
-        return int(query.made.rows(session, count, query.values, key)[0][0])
+    nearest = walking_nearest(query.walks_nearest)
+    return int(query.made.rows(session, count, query.values, key, nearest)[0][0])
 
 
 def _capped_count(query: SearchQuery) -> Select[Any]:
@@ -294,17 +300,16 @@ def _capped_count(query: SearchQuery) -> Select[Any]:
     return select(func.count()).select_from(capped)
 
 
-@contextmanager
-def nearest_first(session: Session, walks_nearest: bool) -> Iterator[None]:
+def walking_nearest(walks_nearest: bool) -> dict[str, str]:
     """Walking the first 501 nearest first uses the KNN index and stops there; but the planner
     underestimates how many entries pass a schedule test (15% where 92% did, for when=today)
     and, expecting fewer than 501, sorted every entry of the area instead (30 ms against 4 ms
     at a million). For such a walk sorting is turned off, for that one statement."""
-    if not walks_nearest:
+    return {"enable_sort": "off"} if walks_nearest else {}
+
+
+@contextmanager
+def nearest_first(session: Session, walks_nearest: bool) -> Iterator[None]:
+    """The statements run inside walk nearest first (see walking_nearest)."""
+    with settings_for(session, walking_nearest(walks_nearest)):
         yield
-        return
-    session.execute(text("SET LOCAL enable_sort = off"))
-    try:
-        yield
-    finally:
-        session.execute(text("SET LOCAL enable_sort = on"))

@@ -9,7 +9,8 @@ psycopg's C loaders, and only the values psycopg does not already give as SQLAlc
 converted (enums, geometries). Statements are sent together in one round trip, a page's on
 one plan per connection (run_together). Errors are raised as SQLAlchemy raises them."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -31,10 +32,17 @@ class FixedStatement:
     constants: dict[str, Any]  # the statement's own bound values (literals in the select)
     converters: tuple[tuple[int, Converter], ...]  # (column index, what SQLAlchemy would apply)
 
-    def run(self, session: Session, *, plan_once: bool = False, **values: Any) -> Rows:
+    def run(
+        self,
+        session: Session,
+        *,
+        plan_once: bool = False,
+        settings: Mapping[str, str] | None = None,
+        **values: Any,
+    ) -> Rows:
         """Rows of the statement with `values` bound, in the session's transaction (see
-        run_together for `plan_once`)."""
-        return run_together(session, [(self, values)], plan_once=plan_once)[0]
+        run_together for `plan_once` and `settings`)."""
+        return run_together(session, [(self, values)], plan_once=plan_once, settings=settings)[0]
 
     def converted(self, rows: Rows) -> Rows:
         if not self.converters:
@@ -53,39 +61,66 @@ class FixedStatement:
 # the entries' four joins cost PostgreSQL more than running them: 0.21 of 0.35 ms a page at a
 # million entries. Connections plan each statement for its values (app.core.db: searches'
 # plans depend on them), so a run made once for all is asked for in the transaction around it.
-_PLAN_ONCE = "SET LOCAL plan_cache_mode = auto"
-_PLAN_EACH_TIME = "SET LOCAL plan_cache_mode = DEFAULT"
+_PLAN_ONCE = {"plan_cache_mode": "auto"}
+
+
+def setting(name: str, value: str) -> str:
+    """A setting for the rest of the transaction (`value` DEFAULT: the connection's own);
+    names and values are the code's, never input."""
+    return f"SET LOCAL {name} = {value}"
+
+
+@contextmanager
+def settings_for(session: Session, settings: Mapping[str, str]) -> Iterator[None]:
+    """`settings` for the statements run inside, the connection's own again after them."""
+    connection = session.connection()
+    for name, value in settings.items():
+        connection.exec_driver_sql(setting(name, value))
+    try:
+        yield
+    finally:
+        for name in settings:
+            connection.exec_driver_sql(setting(name, "DEFAULT"))
 
 
 def run_together(
-    session: Session, runs: Sequence[tuple[FixedStatement, dict[str, Any]]], *, plan_once: bool
+    session: Session,
+    runs: Sequence[tuple[FixedStatement, dict[str, Any]]],
+    *,
+    plan_once: bool,
+    settings: Mapping[str, str] | None = None,
 ) -> list[Rows]:
     """Each statement's rows, the statements sent together (psycopg's pipeline: one round trip)
     in the session's transaction. With `plan_once` they are prepared and PostgreSQL keeps one
     plan for every run on the connection after its first five: for a page's few ids, not a
-    feed's thousands (a plan made for 20 probes is not the best for 10,000)."""
+    feed's thousands (a plan made for 20 probes is not the best for 10,000). `settings` hold
+    for these statements alone, sent in the same round trip (as settings_for)."""
+    around = {**(_PLAN_ONCE if plan_once else {}), **(settings or {})}
     connection = session.connection()
     driver = connection.connection.driver_connection
     assert driver is not None  # a checked-out connection always has one
     driver_error = connection.dialect.loaded_dbapi.Error
     sent = [(fixed, {**fixed.constants, **values}) for fixed, values in runs]
-    cursors = []
+    before = [setting(name, value) for name, value in around.items()]
+    after = [setting(name, "DEFAULT") for name in around]
+    cursors: list[Any] = []
+
+    def send(sql: str, parameters: dict[str, Any] | None, prepare: bool | None = None) -> Any:
+        cursor = driver.cursor()
+        cursors.append(cursor)
+        # The engine's listeners (tracing; the tests and the benchmark that read the SQL sent)
+        # see it as they see every other statement.
+        connection.dispatch.before_cursor_execute(connection, cursor, sql, parameters, None, False)
+        return cursor.execute(sql, parameters, prepare=prepare)
+
     try:
         with driver.pipeline():
-            if plan_once:
-                driver.execute(_PLAN_ONCE)
-            for fixed, parameters in sent:
-                cursor = driver.cursor()
-                # The engine's listeners (tracing; the tests and the benchmark that read the
-                # SQL sent) see it as they see every other statement.
-                connection.dispatch.before_cursor_execute(
-                    connection, cursor, fixed.sql, parameters, None, False
-                )
-                cursor.execute(fixed.sql, parameters, prepare=True if plan_once else None)
-                cursors.append(cursor)
-            if plan_once:
-                driver.execute(_PLAN_EACH_TIME)
-        rows = [cursor.fetchall() for cursor in cursors]
+            for sql in before:
+                send(sql, None)
+            read = [send(f.sql, parameters, True if plan_once else None) for f, parameters in sent]
+            for sql in after:
+                send(sql, None)
+        rows = [cursor.fetchall() for cursor in read]
     except driver_error as error:
         # As SQLAlchemy's own execution would: its exception classes (a lost database is the
         # app's 503, app.core.errors), and a lost connection out of the pool.

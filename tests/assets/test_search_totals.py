@@ -130,7 +130,7 @@ def test_the_nearest_first_count_turns_sorting_off_for_itself_only(session: Sess
     with sent_statements(session) as statements:
         assert search_assets(session, params=near).hits
     switched = [s for s in statements if "enable_sort" in s]
-    assert switched == ["SET LOCAL enable_sort = off", "SET LOCAL enable_sort = on"]
+    assert switched == ["SET LOCAL enable_sort = off", "SET LOCAL enable_sort = DEFAULT"]
     assert session.execute(text("SHOW enable_sort")).scalar_one() == "on"
 
 

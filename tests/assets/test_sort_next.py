@@ -216,7 +216,7 @@ def test_past_the_cap_searches_near_a_place_sort_the_nearest(
     assert starts == sorted(starts)
     walk = statements.index(next(s for s in statements if "walked" in s))
     assert statements[walk - 1] == "SET LOCAL enable_sort = off"
-    assert statements[walk + 1] == "SET LOCAL enable_sort = on"
+    assert statements[walk + 1] == "SET LOCAL enable_sort = DEFAULT"
 
 
 FAR_ROOMS = VenueCreate(name="Far Rooms", latitude=50.12, longitude=-5.54)  # no demo data near

@@ -136,9 +136,15 @@ def test_statements_sent_together_each_give_their_rows(session: Session) -> None
                     dialect)  # fmt: skip
     with sent_statements(session) as sent:
         together = run_together(
-            session, [(entries, {"ids": ids}), (schedules, {"ids": ids})], plan_once=True
-        )
-    assert sent == [entries.sql, schedules.sql]  # the plan settings are not queries
+            session, [(entries, {"ids": ids}), (schedules, {"ids": ids})], plan_once=True,
+            settings={"enable_sort": "off"},
+        )  # fmt: skip
+    assert sent == [
+        "SET LOCAL plan_cache_mode = auto", "SET LOCAL enable_sort = off",
+        entries.sql, schedules.sql,
+        "SET LOCAL plan_cache_mode = DEFAULT", "SET LOCAL enable_sort = DEFAULT",
+    ]  # fmt: skip
+    assert session.execute(text("SHOW enable_sort")).scalar_one() == "on"
     assert together == [entries.run(session, ids=ids), schedules.run(session, ids=ids)]
     assert sorted(r[0] for r in together[0]) == ids
 
