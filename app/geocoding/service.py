@@ -4,16 +4,19 @@ import csv
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col
 
 from app.core.config import get_settings
 from app.core.errors import InvalidInputError
-from app.core.geo import LatLon, latlon_of, parse_latlon, point_element
+from app.core.fixed import FixedStatement, fix
+from app.core.geo import LatLon, latlon_from_pair, parse_latlon, point_element, point_pair
 from app.geocoding.models import Postcode, PostcodeKind
 from app.geocoding.postcodes import ParsedPostcode, parse_postcode
 from app.places.models import Place
@@ -51,9 +54,17 @@ def locate(session: Session, *, query: str) -> Located:
     )
 
 
+@cache
+def _point_of_code(dialect: Dialect) -> FixedStatement:
+    """A postcode's point, compiled once and read as a pair: every search near a postcode
+    reads one, and loading it as an entity and its point through shapely cost 0.3 ms."""
+    point = select(point_pair(col(Postcode.location)))
+    return fix(point.where(col(Postcode.code) == bindparam("code")), dialect)
+
+
 def _lookup(session: Session, code: str) -> LatLon | None:
-    row = session.get(Postcode, code)
-    return latlon_of(row.location) if row else None
+    rows = _point_of_code(session.get_bind().dialect).run(session, code=code)
+    return latlon_from_pair(rows[0][0]) if rows else None
 
 
 def _locate_postcode(session: Session, postcode: ParsedPostcode) -> Located:
