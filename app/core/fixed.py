@@ -167,6 +167,9 @@ def fix(statement: ClauseElement, dialect: Dialect) -> FixedStatement:
     )
 
 
+_DOUBLE, _NUMERIC = 701, 1700  # PostgreSQL's type oids
+
+
 def _converter(type_: Any, dialect: Dialect) -> Converter | None:
     # psycopg returns arrays as lists of the element's Python type already: SQLAlchemy's array
     # converter only copies them, element by element, unless its elements need converting.
@@ -177,6 +180,3 @@ def _converter(type_: Any, dialect: Dialect) -> Converter | None:
     sent = _DOUBLE if isinstance(type_, Float) else _NUMERIC if isinstance(type_, Numeric) else None
     processor: Converter | None = type_._cached_result_processor(dialect, sent)
     return processor
-
-
-_DOUBLE, _NUMERIC = 701, 1700  # PostgreSQL's type oids
