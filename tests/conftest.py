@@ -63,6 +63,15 @@ def engine() -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def no_shapes_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no search shapes kept (app.assets.statements): what a shape's
+    last search saw (Made.many) is not carried from one test into the next."""
+    from app.assets import statements
+
+    monkeypatch.setattr(statements, "_SHAPES", statements._Kept())
+
+
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     connection = engine.connect()

@@ -3,20 +3,19 @@ estimate past it, nearest-first pages from the KNN index.
 
 Pages and counts select columns, never entries: they run on the session's connection, without
 the ORM's execution layer (~35 µs a statement, of a near search's page's ~115), and those a
-shape's searches share on the driver's cursor (Made.rows)."""
+shape's searches share on the driver's cursor (app.assets.search_query.Made)."""
 
 import math
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
+from app.assets.search_query import SearchQuery
 from app.core.explain import ExplainJson, estimated_rows
-from app.core.fixed import FixedStatement, fix, settings_for
+from app.core.fixed import settings_for
 
 # Totals are counted exactly up to here; past it, a page says "about N" (the planner's
 # estimate): counting 100,000 matches to print one number would cost more than the page.
@@ -30,103 +29,6 @@ TRUST_ESTIMATE_ABOVE = 4 * EXACT_COUNT_UP_TO
 CIRCLE_IN_SQUARE = math.pi / 4
 
 
-class Made:
-    """Statements made from a search's, kept with it to be run again: SQLAlchemy keeps a
-    statement's cache key on the statement, so one run again is not traversed again (a near
-    search's statement cost ~0.1 ms of Python to traverse each time it was made anew)."""
-
-    def __init__(self) -> None:
-        self._made: dict[Hashable, Any] = {}
-        # Whether every search of a shape shares these (app.assets.statements): then a kept
-        # statement is also compiled once and run on the driver's cursor (app.core.fixed),
-        # which cost 0.04 ms of Python a run where SQLAlchemy's execution of it cost 0.10.
-        self.shared = False
-
-    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        made = self._made.get(key)
-        if made is None:  # two threads may both make it: either is kept, both are the same
-            made = self._made[key] = make()
-        return made
-
-    def rows(
-        self,
-        session: Session,
-        statement: Any,
-        values: dict[str, Any],
-        key: Hashable = None,
-        settings: dict[str, str] | None = None,
-    ) -> Sequence[Any]:
-        """The rows of `statement` run with `values`, under `settings` for it alone; `key`: the
-        one it is kept under."""
-        if key is None or not self.shared:
-            with settings_for(session, settings or {}):
-                return session.connection().execute(statement, values).all()
-        fixed: FixedStatement = self.get(
-            ("fixed", key), lambda: fix(statement, session.get_bind().dialect)
-        )
-        return fixed.run(session, settings=settings, **values)
-
-
-@dataclass
-class SearchQuery:
-    stmt: Select[Any]
-    computed: bool  # ordered by computed occurrences (sort=next)
-    # The matches without the tests the planner cannot estimate (filters.time_probe), for
-    # its estimate of how many there are (the search builds both).
-    unprobed: Select[Any]
-    # How the capped count walks the matches: nearest first for a place (a KNN index scan
-    # that stops at the cap), in no order otherwise.
-    count_order: list[Any] = field(default_factory=list)
-    knn: bool = False  # nearest first from the index; ties put in id order afterwards
-    order: list[Any] = field(default_factory=list)  # the page's order
-    # Implied conditions that let a walk nearest first use a smaller index (filters.day_walk).
-    walk_hint: list[Any] = field(default_factory=list)
-    keyed: bool = False  # the area keys find the matches (app.assets.area): few of them
-    # Around a postcode or point: it on the British National Grid, and the radius in metres.
-    origin: Any = None
-    radius_m: float = 0.0
-    # The unprobed statement's matches are the statement's when their next occurrence starts
-    # before this (filters.time_kept; None: they are the same).
-    kept_before: datetime | None = None
-    # Around a place, the unprobed matches without the distance test: the planner gives such
-    # a test a third of the rows (a default), where a circle holds π/4 of its square, so near
-    # searches were estimated 2.3–3.1 times too few (DY4 5 mi at a million: 10,731 for
-    # 24,880). The square is estimated from the column's statistics, then scaled
-    # (expected_matches).
-    square: Select[Any] | None = None
-    # The values of the statements' own parameters (the origin's coordinates: one statement
-    # serves every point, app.assets.statements), passed to every run of them and of the
-    # statements made from them.
-    values: dict[str, Any] = field(default_factory=dict)
-    # Statements made from these, kept to be run again (shared by the searches of one shape).
-    made: Made = field(default_factory=Made, compare=False, repr=False)
-
-    @property
-    def estimated(self) -> Select[Any]:
-        """What the planner is asked how many rows it expects of: the matches, maybe more
-        (around a place, the square round the circle: see expected_matches)."""
-        return (self.unprobed if self.square is None else self.square).order_by(None)
-
-    @property
-    def counted(self) -> Select[Any]:
-        """The matches in the order the capped count walks them."""
-        return cast(Select[Any], self.made.get("counted", self._counted))
-
-    def _counted(self) -> Select[Any]:
-        return self.stmt.order_by(None).order_by(*self.count_order)
-
-    @property
-    def walks_nearest(self) -> bool:
-        """Whether capped walks over the matches go nearest first (around a place)."""
-        return bool(self.count_order)
-
-    @property
-    def walked(self) -> Select[Any]:
-        """The matches as capped walks read them: nearest first with the walk's hint around a
-        place (the capped count, sort=next's first matches), as counted otherwise."""
-        return self.counted.where(*self.walk_hint) if self.walks_nearest else self.counted
-
-
 # A nearest-first page is cut from a walk this many entries past it (see page_rows). It was
 # 50 until a page was read again when the walk ends among ties: the walk is most of the page's
 # time in PostgreSQL (KNN probes), 0.52 ms a page at 70 entries read, 0.39 at 30.
@@ -136,15 +38,40 @@ TIE_MARGIN = 10
 # (0.14 ms of Python and ~0.04 of PostgreSQL a first page at a million entries). Longer walks
 # (deep pages) are cut in PostgreSQL, so a page never brings thousands of rows here.
 CUT_HERE_UP_TO = 100
+_FIRST_CUT_UP_TO = CUT_HERE_UP_TO - TIE_MARGIN  # pages whose first is cut here
 
 
 def expected_matches(session: Session, query: SearchQuery) -> int:
     """How many matches the planner expects: of query.estimated, a circle's share of its
     square around a place."""
-    explained = query.made.get("explained", lambda: ExplainJson(query.estimated))
-    plan = query.made.rows(session, explained, query.values, "explained")[0][0]
-    rows = estimated_rows(plan)
+    plan = query.made.rows(session, _explained(query), query.values, "explained")
+    return _expected(query, plan)
+
+
+def _explained(query: SearchQuery) -> ExplainJson:
+    return cast(ExplainJson, query.made.get("explained", lambda: ExplainJson(query.estimated)))
+
+
+def _expected(query: SearchQuery, plan: Sequence[Any]) -> int:
+    rows = estimated_rows(plan[0][0])
     return rows if query.square is None else round(rows * CIRCLE_IN_SQUARE)
+
+
+def _expected_and_first_page(
+    session: Session, query: SearchQuery, per_page: int
+) -> tuple[int, Sequence[Any] | None]:
+    """The estimate and the first page nearest first, in one round trip (None: the walk
+    stopped among entries as far as the page's last; page_rows reads further). For a shape
+    whose last search expected more than are counted: the page is then read whatever the
+    estimate says, and reading it with the estimate saved a round trip (0.04-0.08 ms of
+    Python and ~0.04 of PostgreSQL a distinct near search at a million entries)."""
+    limit = per_page + TIE_MARGIN
+    nearest = _nearest(query, limit)
+    kept = [(_explained(query), "explained"), (nearest, ("nearest", limit))]
+    plan, walk = query.made.rows_together(session, kept, query.values)
+    rows, walked, furthest = _cut_from(walk, 0, per_page)
+    settled = _cut_settled(rows, walked, furthest, limit)
+    return _expected(query, plan), [(r[0], r[1]) for r in rows] if settled else None
 
 
 def page(query: SearchQuery, offset: int, per_page: int, margin: int = TIE_MARGIN) -> Select[Any]:
@@ -163,13 +90,14 @@ def page(query: SearchQuery, offset: int, per_page: int, margin: int = TIE_MARGI
     )
 
 
-def page_rows(session: Session, query: SearchQuery, offset: int, per_page: int) -> Sequence[Any]:
+def page_rows(
+    session: Session, query: SearchQuery, offset: int, per_page: int, margin: int = TIE_MARGIN
+) -> Sequence[Any]:
     """One page's rows: (id, distance) nearest first. The cut is right when the scan read past
     every entry as far as the page's last; when it stopped among such entries (one venue's,
     more than the margin), the page is read again with ten times the margin."""
     if not query.knn:
         return session.connection().execute(page(query, offset, per_page), query.values).all()
-    margin = TIE_MARGIN
     while True:
         rows, walked, furthest = _cut(session, query, offset, per_page, margin)
         if _cut_settled(rows, walked, furthest, offset + per_page + margin):
@@ -187,10 +115,20 @@ def _cut(
         cut = page(query, offset, per_page, margin)
         rows = session.connection().execute(cut, query.values).all()
         return (rows, *_walk_of(rows))
-    key = ("nearest", limit)
-    nearest = query.made.get(key, lambda: query.stmt.limit(limit))
-    walk = sorted(query.made.rows(session, nearest, query.values, key), key=lambda r: (r[1], r[0]))
-    return walk[offset : offset + per_page], len(walk), walk[-1][1] if walk else None
+    walk = query.made.rows(session, _nearest(query, limit), query.values, ("nearest", limit))
+    return _cut_from(walk, offset, per_page)
+
+
+def _nearest(query: SearchQuery, limit: int) -> Select[Any]:
+    """The first `limit` matches nearest first, kept."""
+    return cast(Select[Any], query.made.get(("nearest", limit), lambda: query.stmt.limit(limit)))
+
+
+def _cut_from(walk: Sequence[Any], offset: int, per_page: int) -> tuple[Sequence[Any], int, Any]:
+    """A page cut from a nearest-first walk in (distance, id) order, how many the walk read
+    and the furthest."""
+    ordered = sorted(walk, key=lambda r: (r[1], r[0]))
+    return ordered[offset : offset + per_page], len(ordered), ordered[-1][1] if ordered else None
 
 
 def _walked(distance: Any) -> list[Any]:
@@ -218,9 +156,18 @@ def page_counted(
     count of a common word walked 37,000 entries to find 501 (70 ms at a million entries),
     the page 1,500."""
     rows: Sequence[Any]
-    estimate = expected_matches(session, query)
+    first: Sequence[Any] | None = None  # the first page, read with the estimate
+    made = query.made
+    with_first = made.many and made.shared and query.knn and offset == 0
+    if with_first and per_page <= _FIRST_CUT_UP_TO:
+        estimate, first = _expected_and_first_page(session, query, per_page)
+    else:
+        with_first, estimate = False, expected_matches(session, query)
+    made.many = estimate > TRUST_ESTIMATE_ABOVE
     if estimate > TRUST_ESTIMATE_ABOVE:
-        rows = page_rows(session, query, offset, per_page)
+        # A first page read with the estimate but not settled by its walk is read further.
+        margin = 10 * TIE_MARGIN if with_first else TIE_MARGIN
+        rows = first if first is not None else page_rows(session, query, offset, per_page, margin)
         return rows, (max(estimate, offset + len(rows)), False)
     both = _page_and_count(session, query, offset, per_page)
     if both is None:

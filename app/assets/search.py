@@ -12,8 +12,9 @@ from app.assets import paging
 from app.assets.filters import resolve_town
 from app.assets.light import load_light, towns_of
 from app.assets.models import Asset, AssetKind, AssetStatus
-from app.assets.paging import SearchQuery, capped_count, page_counted
+from app.assets.paging import capped_count, page_counted
 from app.assets.search_params import SearchParams, Sort
+from app.assets.search_query import SearchQuery
 from app.assets.soonest import Timed, soonest_first
 from app.assets.statements import Shape, statements_for
 from app.core.config import get_settings

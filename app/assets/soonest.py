@@ -28,7 +28,8 @@ from app.assets import paging
 from app.assets.filters import starts_before
 from app.assets.light import light_schedules
 from app.assets.models import Asset, WeekSpan
-from app.assets.paging import SearchQuery, nearest_first
+from app.assets.paging import nearest_first
+from app.assets.search_query import SearchQuery
 from app.assets.upcoming import DAY_MINUTES, WEEK_MINUTES, next_start_bound, week_minute
 from app.core.time import Occurrence, next_occurrence
 

@@ -20,8 +20,8 @@ from app.assets.filters import (
     time_probe,
 )
 from app.assets.models import Asset, AssetStatus
-from app.assets.paging import SearchQuery
 from app.assets.search_params import SearchParams, Sort
+from app.assets.search_query import SearchQuery
 from app.core.geo import ORIGIN_ON_THE_GRID, miles_to_metres
 from app.places.models import Place
 

@@ -15,6 +15,7 @@ from app.assets import paging, search
 from app.assets.api import SEARCHES
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
+from app.assets.search_query import SearchQuery
 from tests.statements import sent_statements
 
 SHAPES = [
@@ -169,7 +170,7 @@ def test_a_near_search_is_estimated_from_its_square(session: Session, radius: in
     assert 0.6 * len(result.hits) <= expected <= 1.6 * len(result.hits), (expected, radius)
 
 
-def _query(session: Session, params: SearchParams) -> paging.SearchQuery:
+def _query(session: Session, params: SearchParams) -> SearchQuery:
     now = search.local_now()
     scratch = search.SearchResult(hits=[], total=0, params=params, now=now)
     return search._build(session, params, now, scratch, search.PUBLISHED, None, 2.0)

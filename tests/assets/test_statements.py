@@ -11,19 +11,14 @@ from sqlmodel import Session
 
 from app.assets import search, statements
 from app.assets.models import AssetKind
-from app.assets.paging import SearchQuery
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
+from app.assets.search_query import SearchQuery
 from app.core.explain import ExplainJson
 from app.core.time import local_now
 from tests.statements import sent_statements
 
 OLDBURY, TIPTON = "52.5046,-2.0089", "52.5291,-2.0665"
-
-
-@pytest.fixture(autouse=True)
-def no_shapes_yet(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(statements, "_SHAPES", statements._Kept())
 
 
 def _query(session: Session, **given: Any) -> SearchQuery:
