@@ -38,7 +38,6 @@ TIE_MARGIN = 10
 # (0.14 ms of Python and ~0.04 of PostgreSQL a first page at a million entries). Longer walks
 # (deep pages) are cut in PostgreSQL, so a page never brings thousands of rows here.
 CUT_HERE_UP_TO = 100
-_FIRST_CUT_UP_TO = CUT_HERE_UP_TO - TIE_MARGIN  # pages whose first is cut here
 
 
 def expected_matches(session: Session, query: SearchQuery) -> int:
@@ -159,7 +158,7 @@ def page_counted(
     first: Sequence[Any] | None = None  # the first page, read with the estimate
     made = query.made
     with_first = made.many and made.shared and query.knn and offset == 0
-    if with_first and per_page <= _FIRST_CUT_UP_TO:
+    if with_first and per_page + TIE_MARGIN <= CUT_HERE_UP_TO:  # cut here (see _cut)
         estimate, first = _expected_and_first_page(session, query, per_page)
     else:
         with_first, estimate = False, expected_matches(session, query)
