@@ -67,7 +67,11 @@ def test_a_search_after_one_of_its_shape_finds_what_it_finds_alone(
 @pytest.mark.parametrize(
     "shape",
     [{"radius": 3}, {"radius": 2, "kind": ["meeting"]}, {"radius": 3, "per_page": 5, "page": 2},
-     {"radius": 3, "sort": "name"}, {"radius": 3, "q": "recovery", "per_page": 100}],
+     {"radius": 3, "sort": "name"}, {"radius": 3, "q": "recovery", "per_page": 100},
+     {"radius": 5, "kind": ["meeting", "club"], "access": ["step_free", "hearing_loop"]},
+     {"radius": 5, "audience": "women", "mode": "in_person"},
+     {"radius": 5, "interest": ["mutual-aid"], "modified_after": "2020-01-01T00:00:00Z"},
+     {"radius": 5, "fellowship": "AA", "type": "O", "age": 30}],
 )  # fmt: skip
 def test_a_shared_shapes_statements_on_the_drivers_cursor_find_what_sqlalchemy_finds(
     session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, Any]
