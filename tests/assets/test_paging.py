@@ -13,10 +13,10 @@ from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
 from app.assets.service import upsert_asset
 from app.venues.models import VenueCreate
+from tests.searches import OLDBURY, TIPTON, found
 from tests.statements import sent_statements
 
 # A point no demo venue uses, so every entry there is exactly as far as the others.
-OLDBURY, TIPTON = "52.5046,-2.0089", "52.5291,-2.0665"
 HALL = VenueCreate(name="Tie Hall", postcode="B69 3DE", latitude=52.4971, longitude=-2.0243)
 AT_THE_HALL = 3 * paging.TIE_MARGIN  # more than one margin's worth of ties
 
@@ -81,13 +81,6 @@ def test_a_walk_that_stops_among_ties_is_read_again_further(
     assert first == at_the_hall[: paging.TIE_MARGIN]
 
 
-def _found(session: Session, near: str, per_page: int = 20) -> tuple[list[Any], int, bool]:
-    params = SearchParams.model_validate({"near": near, "radius": 3, "per_page": per_page})
-    result = search_assets(session, params=params)
-    hits = [(h.asset.id, h.distance_miles) for h in result.hits]
-    return hits, result.total, result.total_exact
-
-
 def _sent_together(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The statements of each round trip a shared shape's kept statements took together."""
     together: list[list[str]] = []
@@ -107,24 +100,24 @@ def test_a_shape_expected_to_match_many_reads_its_first_page_with_the_estimate(
     """After a search of a shape expected more matches than are counted, the next first page
     is walked in the estimate's round trip, and is the page a search made afresh reads."""
     monkeypatch.setattr(paging, "TRUST_ESTIMATE_ABOVE", 0)  # the planner expects more
-    _found(session, OLDBURY)  # the shape's first search: expected many
+    found(session, near=OLDBURY, radius=3)  # the shape's first search: expected many
     together = _sent_together(monkeypatch)
-    found = _found(session, TIPTON)
+    hits = found(session, near=TIPTON, radius=3)
     assert [len(sent) for sent in together] == [2]
     assert together[0][0].startswith("EXPLAIN") and "<->" in together[0][1]
     monkeypatch.setattr(search, "statements_for", lambda shape: shape.make())
-    assert _found(session, TIPTON) == found
-    assert found[0] and not found[2]
+    assert found(session, near=TIPTON, radius=3) == hits
+    assert hits[0] and not hits[3]
 
 
 def test_a_shape_expected_to_match_few_reads_its_estimate_alone(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _found(session, OLDBURY)  # the demo data's few: counted
+    found(session, near=OLDBURY, radius=3)  # the demo data's few: counted
     together = _sent_together(monkeypatch)
-    found = _found(session, TIPTON)
+    hits = found(session, near=TIPTON, radius=3)
     assert not [sent for sent in together if len(sent) > 1 and sent[0].startswith("EXPLAIN")]
-    assert found[0] and found[2], "counted exactly"
+    assert hits[0] and hits[3], "counted exactly"
 
 
 def test_a_first_page_read_with_the_estimate_among_ties_is_read_further(
@@ -133,9 +126,9 @@ def test_a_first_page_read_with_the_estimate_among_ties_is_read_further(
     monkeypatch.setattr(paging, "TRUST_ESTIMATE_ABOVE", 0)
     at_the_hall = _entries_at_the_hall(session)
     hall = f"{HALL.latitude},{HALL.longitude}"
-    _found(session, OLDBURY, per_page=paging.TIE_MARGIN)  # the shape, expected many
+    found(session, near=OLDBURY, radius=3, per_page=paging.TIE_MARGIN)  # the shape: many
     with sent_statements(session) as statements:
-        first = _found(session, hall, per_page=paging.TIE_MARGIN)
+        first = found(session, near=hall, radius=3, per_page=paging.TIE_MARGIN)
     walks = [s for s in statements if "<->" in s and "LIMIT" in s]
     assert len(walks) == 2, "the walk with the estimate, then one ten margins further"
-    assert [i for i, _ in first[0]] == at_the_hall[: paging.TIE_MARGIN]
+    assert first[0] == at_the_hall[: paging.TIE_MARGIN]

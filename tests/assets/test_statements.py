@@ -16,26 +16,14 @@ from app.assets.search_params import SearchParams
 from app.assets.search_query import SearchQuery
 from app.core.explain import ExplainJson
 from app.core.time import local_now
+from tests.searches import OLDBURY, TIPTON, found
 from tests.statements import sent_statements
-
-OLDBURY, TIPTON = "52.5046,-2.0089", "52.5291,-2.0665"
 
 
 def _query(session: Session, **given: Any) -> SearchQuery:
     params = SearchParams.model_validate(given)
     scratch = search.SearchResult(hits=[], total=0, params=params, now=local_now())
     return search._build(session, params, scratch.now, scratch, search.PUBLISHED, None, 2.0)
-
-
-def _found(session: Session, **given: Any) -> tuple[list[Any], list[float | None], int, bool]:
-    result = search_assets(session, params=SearchParams.model_validate(given))
-    hits = result.hits
-    return (
-        [h.asset.id for h in hits],
-        [h.distance_miles for h in hits],
-        result.total,
-        (result.total_exact),
-    )
 
 
 def test_near_searches_of_one_shape_share_statements_each_with_its_own_point(
@@ -56,10 +44,10 @@ def test_near_searches_of_one_shape_share_statements_each_with_its_own_point(
 def test_a_search_after_one_of_its_shape_finds_what_it_finds_alone(
     session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, Any]
 ) -> None:
-    alone = _found(session, near=TIPTON, **shape)
+    alone = found(session, near=TIPTON, **shape)
     monkeypatch.setattr(statements, "_SHAPES", statements._Kept())
-    _found(session, near=OLDBURY, **shape)  # makes the shape's statements around Oldbury
-    after = _found(session, near=TIPTON, **shape)
+    found(session, near=OLDBURY, **shape)  # makes the shape's statements around Oldbury
+    after = found(session, near=TIPTON, **shape)
     assert after == alone
     assert alone[0], "the demo data has entries there"
 
@@ -79,11 +67,11 @@ def test_a_shared_shapes_statements_on_the_drivers_cursor_find_what_sqlalchemy_f
     """Kept statements are compiled once and run on the driver's cursor (app.core.fixed);
     made for one search they go through SQLAlchemy's execution. Both find the same."""
     with sent_statements(session) as sent:
-        shared = _found(session, near=TIPTON, **shape)
+        shared = found(session, near=TIPTON, **shape)
     assert any("origin_longitude" in s for s in sent)
     assert next(iter(statements._SHAPES._kept.values())).made.shared
     monkeypatch.setattr(search, "statements_for", lambda shape: shape.make())
-    assert _found(session, near=TIPTON, **shape) == shared
+    assert found(session, near=TIPTON, **shape) == shared
     assert shared[0], "the demo data has entries there"
 
 
