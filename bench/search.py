@@ -11,6 +11,7 @@ import os
 import statistics
 import time
 from datetime import datetime
+from datetime import time as dt_time
 from typing import Any
 
 import psycopg
@@ -53,8 +54,9 @@ def bench_now() -> datetime:
     Thursday at 20:30, the slowest hour for when=today and when=now in a sweep over the day at
     a million entries (python -m bench.hours), when most of the day's entries are over."""
     from app.core.time import zone
+    from bench.synthetic import AROUND
 
-    return datetime(2026, 11, 26, 20, 30, tzinfo=zone())
+    return datetime.combine(AROUND, dt_time(20, 30), tzinfo=zone())
 
 
 # The server the benchmarks start from, read once: prepare_bench_db points DATABASE_URL at a
@@ -93,26 +95,19 @@ def prepare_bench_db(url: str, n: int, *, only_meetings: bool = False, local: bo
     with Session(get_engine()) as session:
         seed_all(session, demo=False)
         have = session.execute(text("SELECT count(*) FROM asset WHERE source = 'bench'")).scalar()
-        meetings = session.execute(
-            text("SELECT count(*) FROM asset WHERE source = 'bench' AND kind = 'meeting'")
-        ).scalar()
-        in_towns = session.execute(
-            text(
-                "SELECT count(*) FROM asset a JOIN venue v ON v.id = a.venue_id "
-                "WHERE a.source = 'bench' AND v.town_id IS NOT NULL"
-            )
-        ).scalar_one()
+        marked = session.execute(text("SELECT obj_description('asset'::regclass)")).scalar()
         session.commit()
-    # Reload when the data's shape differs from what is asked for.
-    wrong_shape = (only_meetings and meetings != n) or local != (in_towns > n // 2)
-    if have != n or wrong_shape:
-        from bench.synthetic import load
+    from bench.synthetic import load, mark
 
+    # Reload when the data's size or shape (bench.synthetic.SHAPE) differs from what is asked.
+    if have != n or (n and marked != mark(n, only_meetings=only_meetings, local=local)):
         started = time.perf_counter()
-        with psycopg.connect(
-            sa_url.set(drivername="postgresql").render_as_string(hide_password=False)
-        ) as conn:
+        raw = sa_url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(raw) as conn:
             load(conn, n, only_meetings=only_meetings, local=local)
+        # Statistics for the planner, and pages marked all-visible as a settled table's are.
+        with psycopg.connect(raw, autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE)")
         print(f"loaded {n} synthetic assets in {time.perf_counter() - started:.1f} s")
 
 
