@@ -2,12 +2,16 @@
 and feed writers read it: every public field, the venue and its point, the organisation, the
 schedules and the interests."""
 
+import pytest
 from sqlmodel import Session, col, select
 
+from app.assets import interests
 from app.assets.light import load_light
-from app.assets.models import Asset
+from app.assets.models import Asset, CapitalDomain, FiveWays, Interest
 from app.assets.present import ASSET_FIELDS, SCHEDULE_FIELDS, VENUE_FIELDS
+from app.core.config import get_settings
 from app.core.geo import latlon_of
+from app.core.recent import Recent
 
 
 def _same(light: object, orm: object, names: tuple[str, ...]) -> None:
@@ -41,3 +45,28 @@ def test_light_entries_read_as_the_orm_entries(session: Session) -> None:
             _same(s, o, (*SCHEDULE_FIELDS, "frequency", "weekdays", "start_time", "end_time"))
             assert type(s.frequency) is type(o.frequency)
         assert sorted(i.id for i in read.interests) == sorted(i.id or 0 for i in orm.interests)
+        by_slug = {i.slug: i.id or 0 for i in orm.interests}
+        assert [i.slug for i in read.interests] == sorted(
+            (i.slug for i in orm.interests), key=lambda slug: by_slug[slug]
+        )
+
+
+def test_an_interest_seeded_since_the_taxonomy_was_read_is_found(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries carry their interests' ids and the taxonomy is kept in memory for a second; an
+    id it lacks (an interest seeded since) has it read again at once."""
+    monkeypatch.setattr(get_settings(), "data_version_ttl_s", 60.0)
+    monkeypatch.setattr(interests, "_BY_ID", Recent(interests._by_id))
+    entry = session.exec(select(Asset).where(col(Asset.interests).any())).first()
+    assert entry is not None and entry.id is not None
+    load_light(session, [entry.id])  # the taxonomy now in memory
+    birds = Interest(
+        slug="birdwatching", name="Birdwatching", domain=CapitalDomain.physical,
+        five_ways=FiveWays.take_notice,
+    )  # fmt: skip
+    entry.interests.append(birds)
+    session.flush()
+    read = load_light(session, [entry.id])[entry.id]
+    assert "birdwatching" in [i.slug for i in read.interests]
+    assert {i.slug for i in read.interests} == {i.slug for i in entry.interests}
