@@ -142,9 +142,54 @@ plain_weekly = st.builds(
         st.datetimes(datetime(2026, 10, 18), datetime(2026, 10, 27)),
     ),
 )
-def test_the_weekly_shortcut_finds_what_the_windows_find(
+def test_the_every_week_shortcut_finds_what_the_windows_find(
     schedules: list[SimpleNamespace], after: datetime
 ) -> None:
     moment = after.replace(tzinfo=TZ)
     expected = time_module._next_from_windows(schedules, moment, 400)
     assert time_module.next_occurrence(schedules, moment) == expected
+
+
+any_schedule = st.builds(
+    # Every frequency as plain rows; monthly rules every 2 months take the rrule's path.
+    lambda weekly, frequency, interval, nth, month_day, dates, anchor: SimpleNamespace(
+        **{
+            **vars(weekly),
+            "frequency": frequency,
+            "nth_week": nth,
+            "month_day": month_day,
+            "dates": dates,
+            "weekdays": weekly.weekdays[:1] if frequency == "monthly_nth" else weekly.weekdays,
+            "interval": interval,
+            "valid_from": anchor
+            if interval > 1 and weekly.valid_from is None
+            else weekly.valid_from,
+        },
+    ),  # fmt: skip
+    plain_weekly,
+    st.sampled_from(list(Frequency)),
+    st.sampled_from([1, 1, 2, 3]),
+    st.sampled_from([1, 2, 3, 4, 5, -1]),
+    st.integers(1, 31),
+    st.lists(st.dates(date(2026, 3, 1), date(2026, 6, 30)), max_size=4),
+    st.dates(date(2025, 12, 1), date(2026, 4, 30)),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    schedules=st.lists(any_schedule, min_size=1, max_size=2),
+    after=st.one_of(  # over the clocks going forward and back, and a month's turn
+        st.datetimes(datetime(2026, 3, 20), datetime(2026, 4, 8)),
+        st.datetimes(datetime(2026, 10, 18), datetime(2026, 11, 3)),
+    ),
+)
+def test_walking_the_days_finds_what_the_rrule_windows_find(
+    schedules: list[SimpleNamespace], after: datetime
+) -> None:
+    moment = after.replace(tzinfo=TZ)
+    expected = time_module._next_from_windows(schedules, moment, 400)
+    assert time_module.next_occurrence(schedules, moment) == expected
+    assert time_module.next_occurrence(schedules, moment, horizon_days=1) == (
+        time_module._next_from_windows(schedules, moment, 1)
+    )
