@@ -43,6 +43,14 @@ SPANS_FROM = 1000
 # own budget): a filter that keeps few of the spans' entries is cheaper walked.
 SPANS_BUDGET = MAX_COMPUTED_ROWS
 COMPUTED_CHUNK = 100
+# A slice's first chunk, in pages: each chunk is a statement that aggregates the slice's spans
+# again (9.5 ms near DY4 at 10:30 at a million realistic entries), and in the busy hours of
+# the day — cafés and services on air since the morning — two pages' worth did not settle a
+# page. The home page's search, median ms at 00:30 / 10:30 / 16:30 / 20:30, alternating:
+# 2 pages 23–29 / 28–31 / 7–8 / 5.0–5.2; 3 pages 16 / 16 / 7 / 5.4; 5 pages 16–18 / 15–16 /
+# 9 / 6–8 (more entries' next dates worked out where two pages would have done); at 100,000
+# 3 pages cost 0.1–0.6 ms more than 2 at every hour.
+FIRST_CHUNK_PAGES = 3
 NO_NEXT = timedelta(days=10_000)  # entries without a next occurrence sort last
 # Where the slices of the week whose spans are read in turn end, in minutes from now: an
 # hour at a time through a night's gap before the mornings' starts, then wider. A slice is
@@ -155,7 +163,7 @@ def _from_spans(
     minute, seen = week_minute(now), 0
     for lo, hi in pairwise((0, *SLICES)):
         spans = _spans(query, minute, (lo, hi))
-        last, size = None, 2 * need  # a first chunk of twice the page: most bounds are starts
+        last, size = None, FIRST_CHUNK_PAGES * need
         candidates = None  # how many entries the slice's spans lead to
         while True:
             walk = _spans_walk(query, spans, last).limit(size)
