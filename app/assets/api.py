@@ -13,7 +13,7 @@ from app.assets.interests import list_interests
 from app.assets.present import asset_feature, asset_public
 from app.assets.schemas import AssetPage, AssetPublic, InterestPublic
 from app.assets.search import AssetHit, SearchResult, search_assets, town_names
-from app.assets.search_params import SearchParams
+from app.assets.search_params import SEARCH_PARAMETERS, SearchParams, search_params_from_query
 from app.assets.service import get_asset
 from app.core.db import SessionFactory, get_session, get_session_factory
 from app.core.time import local_now, next_occurrence
@@ -43,10 +43,11 @@ def page_links(request: Request, result: SearchResult) -> dict[str, str | None]:
     response_model=AssetPage,
     summary="Search published entries",
     responses={200: {"content": {GEOJSON: {}}, "description": "JSON page or GeoJSON"}},
+    openapi_extra=SEARCH_PARAMETERS,
 )
 async def list_assets(
     request: Request,
-    params: Annotated[SearchParams, Query()],
+    params: Annotated[SearchParams, Depends(search_params_from_query)],
     sessions: Annotated[SessionFactory, Depends(get_session_factory)],
     format: Annotated[
         Literal["json", "geojson"] | None, Query(description="`geojson` for a FeatureCollection")

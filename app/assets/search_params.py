@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, field_validator
 
 from app.assets.models import AssetKind, Attendance, Audience
+from app.core.query_model import query_model, query_parameters
 from app.core.time import DAY_CODES, TimeBand, Weekday
 from app.venues.models import AccessFeature
 
@@ -82,3 +83,8 @@ class SearchParams(BaseModel):
         if "radius" in data and not self.near:
             data.pop("radius")
         return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+# The API's and the feeds' dependency and OpenAPI parameters (app.core.query_model).
+search_params_from_query = query_model(SearchParams)
+SEARCH_PARAMETERS = {"parameters": query_parameters(SearchParams)}

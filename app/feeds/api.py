@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.assets.models import AssetKind
 from app.assets.search import search_assets
-from app.assets.search_params import SearchParams
+from app.assets.search_params import SEARCH_PARAMETERS, SearchParams, search_params_from_query
 from app.assets.service import last_modified
 from app.core.db import get_session
 from app.core.errors import InvalidInputError
@@ -63,19 +63,29 @@ def _calendar(request: Request, session: Session, params: SearchParams, name: st
     return _cached(request, session, build)
 
 
-@router.get("/all.ics", summary="iCalendar of every published entry (filters as search)")
+@router.get(
+    "/all.ics",
+    summary="iCalendar of every published entry (filters as search)",
+    openapi_extra=SEARCH_PARAMETERS,
+)
 def all_calendar(
-    request: Request, session: SessionDep, params: Annotated[SearchParams, Query()]
+    request: Request,
+    session: SessionDep,
+    params: Annotated[SearchParams, Depends(search_params_from_query)],
 ) -> Response:
     return _calendar(request, session, params, "Waymark: recovery support")
 
 
-@router.get("/{town}.ics", summary="iCalendar of one town (filters as search)")
+@router.get(
+    "/{town}.ics",
+    summary="iCalendar of one town (filters as search)",
+    openapi_extra=SEARCH_PARAMETERS,
+)
 def town_calendar(
     town: Annotated[str, Path(description="Town slug, e.g. `tipton`")],
     request: Request,
     session: SessionDep,
-    params: Annotated[SearchParams, Query()],
+    params: Annotated[SearchParams, Depends(search_params_from_query)],
 ) -> Response:
     place = get_place(session, slug=town)
     scoped = params.model_copy(update={"town": place.slug})
