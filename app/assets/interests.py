@@ -22,8 +22,9 @@ def interests_by_five_ways(session: Session) -> list[tuple[str, list[InterestPub
 
 
 def _grouped(session: Session) -> list[tuple[str, list[InterestPublic]]]:
-    interests = [InterestPublic.model_validate(i, from_attributes=True)
-                 for i in list_interests(session)]  # fmt: skip
+    """From the rows by id (one read of the taxonomy for pages and entries alike)."""
+    rows = sorted(interest_rows(session, ()).values(), key=lambda row: row.name)
+    interests = [InterestPublic.model_validate(row, from_attributes=True) for row in rows]
     return [
         (FIVE_WAYS_LABELS[way], [i for i in interests if i.five_ways == way])
         for way in FiveWays

@@ -25,7 +25,11 @@ def test_a_search_page_reads_towns_and_interests_once_a_ttl(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(get_settings(), "data_version_ttl_s", 60.0)
-    for kept in (interests._GROUPED, places._TOWN_CHOICES):  # as a fresh process has them
+    for kept in (
+        interests._GROUPED,
+        interests._BY_ID,
+        places._TOWN_CHOICES,
+    ):  # as a fresh process has them
         kept.clear()
     with sent_statements(session) as first:
         page = client.get("/search?kind=meeting")
