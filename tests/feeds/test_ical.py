@@ -4,11 +4,15 @@ from datetime import datetime, time
 
 from dateutil.rrule import rrulestr
 from fastapi.testclient import TestClient
+from hypothesis import example, given
+from hypothesis import strategies as st
 from icalendar import Calendar
+from icalendar.parser import Contentline
 from sqlalchemy import text
 from sqlmodel import Session
 
 from app.core.time import zone
+from app.feeds.ical import _folded
 
 TZ = zone()
 
@@ -130,3 +134,14 @@ def test_text_with_separators_newlines_and_accents_survives_and_lines_are_folded
         assert event.decoded("DTSTART").tzinfo is not None
         latitude, longitude = event["GEO"].latitude, event["GEO"].longitude
         assert 52.4 < latitude < 52.6 and -2.1 < longitude < -1.9, "in Tipton"
+
+
+# Long ASCII lines, with backslashes and carets where a cut could fall.
+ASCII_LINES = st.text(alphabet=st.sampled_from("ab ,;:\\^n"), min_size=70, max_size=400)
+
+
+@given(ASCII_LINES)
+@example("DESCRIPTION:" + "x" * 61 + "\\;" + "y" * 100)  # a backslash as the 74th character
+@example("X" * 74 + "\\" + "Y")
+def test_long_ascii_lines_are_folded_exactly_where_the_library_folds_them(line: str) -> None:
+    assert _folded(line) == Contentline(line).to_ical() + b"\r\n"  # type: ignore[no-untyped-call]
