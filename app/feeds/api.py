@@ -14,6 +14,7 @@ from app.assets.search_params import SEARCH_PARAMETERS, SearchParams, search_par
 from app.assets.service import last_modified
 from app.core.db import get_session
 from app.core.errors import InvalidInputError
+from app.core.heap import collections_paused
 from app.core.time import local_now
 from app.feeds.cache import FEEDS, data_version
 from app.feeds.changes import PAGE_SIZE, changes_page
@@ -50,7 +51,11 @@ def meeting_guide(
 
 
 def _cached(request: Request, session: Session, build: Callable[[], tuple[bytes, str]]) -> Response:
-    feed = FEEDS.get_or_build((str(request.url), data_version(session)), build)
+    def paused() -> tuple[bytes, str]:
+        with collections_paused():
+            return build()
+
+    feed = FEEDS.get_or_build((str(request.url), data_version(session)), paused)
     headers = {"Last-Modified": http_date(last_modified(session))}
     return Response(feed.body, media_type=feed.media_type, headers=headers)
 

@@ -50,6 +50,7 @@ def test_the_data_version_is_read_once_a_second_at_most(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(get_settings(), "data_version_ttl_s", 1.0)
+    monkeypatch.setattr(cache._LAST_VERSION, "read_at", float("-inf"))  # as a fresh process
     reads: list[str] = []
     listen = "before_cursor_execute"
     keep = lambda *args: reads.append(args[2]) if "max(change_seq)" in args[2] else None  # noqa: E731
