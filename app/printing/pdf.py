@@ -1,7 +1,11 @@
 """HTML → PDF with WeasyPrint, fetching nothing from the network or outside our static files."""
 
 import asyncio
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import cache
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -14,6 +18,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from app.core.config import PROJECT_ROOT
+from app.core.heap import collections_paused
 
 STATIC_DIR = (PROJECT_ROOT / "app" / "static").resolve()
 
@@ -33,17 +38,30 @@ class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
 
 
 def render_pdf(html: str) -> bytes:
-    pdf: bytes = HTML(
-        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher()
-    ).write_pdf()
+    """The PDF, laid out with the cyclic collector paused: WeasyPrint's boxes all live until
+    the end, and the collector's ever longer passes over them were 4.6 of Tipton's 20.2 s at
+    10,000 entries in the borough (7.4 of West Bromwich's 34.2; peak RSS 926 → 945 MB)."""
+    with collections_paused():
+        pdf: bytes = HTML(
+            string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher()
+        ).write_pdf()
     return pdf
 
 
-# PDFs are laid out on threads of their own, at most this many at a time per worker: a town's
-# listing at 10,000 entries takes 16–30 s, and on the handlers' four threads (SYNC_THREADS) a
-# few of them would hold up every page of that worker.
+# Short documents are laid out in the worker, on threads of their own (at most LAYOUT_THREADS at a
+# time: on the handlers' threads a few long ones would hold up every page of the worker). A
+# town's listing of the demo's dozen entries is ~15 KB of HTML, laid out in 0.3 s; a layout adds
+# ~0.3 MB of memory per KB (+16 MB at 50 KB).
 LAYOUT_THREADS = 2
+LAYOUT_HERE_UP_TO = 64_000  # characters of HTML, about 60 entries
 _LAYOUT: "WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter]" = WeakKeyDictionary()
+# Longer ones are laid out in child processes, one each, at most LAYOUT_PROCESSES at a time: at
+# 10,000 entries in the borough a town's listing (0.8–2.7 MB of HTML) took 15–35 s and the
+# worker laying it out peaked at 607–926 MB, which it kept (Python rarely gives freed memory
+# back); through a child, the worker's peak was 196 MB. A new child costs ~0.3 s (0.6 s
+# against 0.3 for the demo's Tipton), so short documents stay in the worker. The children
+# fork from a server that has WeasyPrint loaded and nothing else running.
+LAYOUT_PROCESSES = 2
 
 
 def _layout_threads() -> CapacityLimiter:
@@ -53,10 +71,31 @@ def _layout_threads() -> CapacityLimiter:
     return _LAYOUT[loop]
 
 
+@cache
+def _layout_processes() -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(LAYOUT_PROCESSES, mp_context=context, max_tasks_per_child=1)
+
+
+async def lay_out(html: str) -> bytes:
+    """`render_pdf` on a layout thread, or for a long document in a child process, awaited
+    without holding a handler thread."""
+    if len(html) <= LAYOUT_HERE_UP_TO:
+        return await anyio.to_thread.run_sync(render_pdf, html, limiter=_layout_threads())
+    children = _layout_processes()
+    try:
+        return await asyncio.get_running_loop().run_in_executor(children, render_pdf, html)
+    except BrokenProcessPool:  # a child was killed (out of memory): new children next time
+        _layout_processes.cache_clear()
+        children.shutdown(wait=False, cancel_futures=True)
+        raise
+
+
 async def pdf_response(build_html: Callable[[], str], *, filename: str | None = None) -> Response:
-    """`build_html` (which reads the database) on a handler thread, the layout on a layout
-    thread, as an inline PDF."""
+    """`build_html` (which reads the database) on a handler thread, then the layout (lay_out),
+    as an inline PDF."""
     html = await run_in_threadpool(build_html)
-    pdf = await anyio.to_thread.run_sync(render_pdf, html, limiter=_layout_threads())
+    pdf = await lay_out(html)
     headers = {"Content-Disposition": f'inline; filename="{filename}"'} if filename else None
     return Response(pdf, media_type="application/pdf", headers=headers)

@@ -1,6 +1,7 @@
 """Town PDFs parsed back with pypdf; the QR code decoded with zxing-cpp."""
 
 import io
+import os
 import re
 import threading
 from typing import Any
@@ -129,15 +130,17 @@ def test_a_pdf_being_laid_out_holds_no_handler_thread(
 ) -> None:
     started, release = threading.Event(), threading.Event()
 
-    def slow_layout(html: str) -> bytes:
+    async def slow_layout(html: str) -> bytes:
         started.set()
-        assert release.wait(10)
+        with anyio.fail_after(10):
+            while not release.is_set():
+                await anyio.sleep(0.01)
         return b"%PDF-1.7 laid out"
 
     def handler_threads(n: int) -> None:
         anyio.to_thread.current_default_thread_limiter().total_tokens = n
 
-    monkeypatch.setattr(pdf, "render_pdf", slow_layout)
+    monkeypatch.setattr(pdf, "lay_out", slow_layout)
     assert client.portal is not None
     client.portal.call(handler_threads, 1)
     answers: dict[str, Any] = {}
@@ -154,3 +157,26 @@ def test_a_pdf_being_laid_out_holds_no_handler_thread(
         release.set()
         client.portal.call(handler_threads, get_settings().sync_threads)
     assert answers["pdf"].status_code == 200 and answers["pdf"].content.startswith(b"%PDF")
+
+
+def test_long_documents_are_laid_out_in_a_child_process_each(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker keeps none of a long layout's memory: each is laid out in a child of its own."""
+    children = {pdf._layout_processes().submit(os.getpid).result() for _ in range(3)}
+    assert os.getpid() not in children and len(children) == 3
+    laid_out: list[int] = []
+    into_child = pdf._layout_processes
+
+    def counted() -> Any:
+        laid_out.append(1)
+        return into_child()
+
+    monkeypatch.setattr(pdf, "_layout_processes", counted)
+    short = client.get("/towns/oldbury.pdf")
+    assert short.status_code == 200 and laid_out == [], "the demo's dozen entries: in the worker"
+    monkeypatch.setattr(pdf, "LAYOUT_HERE_UP_TO", 0)
+    response = client.get("/towns/oldbury.pdf")
+    assert response.status_code == 200 and laid_out == [1]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Oldbury" in text
