@@ -240,9 +240,14 @@ def load(
                     copy.write_row(row)
     for table, trigger in BUMPS.items():
         conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+    # Past the loaded ids, and never back: a sequence is not rolled back with the load (the
+    # tests load into their own transaction), and set back below a row kept outside it, the
+    # next insert would take that row's id.
     for table in ("organisation", "venue", "asset", "schedule"):
+        sequence = conn.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()
+        assert sequence is not None
         conn.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            f"SELECT setval('{sequence[0]}', greatest((SELECT coalesce(max(id), 1) FROM {table}), "
+            f"(SELECT last_value FROM {sequence[0]})))"
         )
     conn.execute(f"COMMENT ON TABLE asset IS '{mark(n, only_meetings=only_meetings, local=local)}'")

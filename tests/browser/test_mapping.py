@@ -39,16 +39,23 @@ def mapper_account(engine: Engine) -> Iterator[tuple[str, str]]:
         session.commit()
     yield email, name
     with Session(engine) as session:
-        ids = (
-            session.execute(text("SELECT id FROM asset WHERE name = :n"), {"n": name})
-            .scalars()
-            .all()
-        )
+        found = session.execute(
+            text("SELECT id, venue_id FROM asset WHERE name = :n"), {"n": name}
+        ).all()
+        ids, venues = [a for a, _ in found], [v for _, v in found if v is not None]
         session.execute(
             text("DELETE FROM revision WHERE entity_id = ANY(:i) AND entity_type = 'asset'"),
-            {"i": list(ids)},
+            {"i": ids},
         )
-        session.execute(text("DELETE FROM asset WHERE id = ANY(:i)"), {"i": list(ids)})
+        session.execute(text("DELETE FROM asset WHERE id = ANY(:i)"), {"i": ids})
+        # The venue the form made for the meeting, unless another entry has come to use it.
+        session.execute(
+            text(
+                "DELETE FROM venue WHERE id = ANY(:v) AND name = 'Browser Test Hall' "
+                "AND NOT EXISTS (SELECT 1 FROM asset WHERE asset.venue_id = venue.id)"
+            ),
+            {"v": venues},
+        )
         session.execute(
             text('DELETE FROM revision WHERE user_id IN (SELECT id FROM "user" WHERE email = :e)'),
             {"e": email},
