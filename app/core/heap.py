@@ -3,8 +3,8 @@
 Modules, mapped classes, compiled templates and statements make ~140,000 long-lived objects;
 every tenth second-generation collection walked them all, which added ~80 ms to one search in
 ten (the combined search at a million entries: 121–144 ms, with spikes of 196–206 ms). After
-`gc.freeze()` a full pass walks only what was made since. Whole-feed builds pause the
-collector (`collections_paused`)."""
+`gc.freeze()` a full pass walks only what was made since. Whole feeds and PDFs are built with
+the collector paused (`collections_paused`)."""
 
 import gc
 from collections.abc import Iterator
@@ -21,7 +21,8 @@ def settle() -> None:
 
 
 class _Pause:
-    """The cyclic collector off while any whole-feed build runs, on again after the last."""
+    """The cyclic collector off while any whole-document build runs (a feed, a PDF), on again
+    when the last of them ends."""
 
     def __init__(self) -> None:
         self._lock = Lock()
@@ -46,6 +47,8 @@ class _Pause:
 
 # A whole feed makes ~30,000 read-only rows and 10,000 events that all live until it is done:
 # the collector's passes over them, ever longer as they pile up, were 446 of 1,631 ms of
-# all.ics at 10,000 meetings (425 collections, gc.callbacks). What they collect is garbage of
-# a few requests, collected when the build ends. Searches spend 0.03 ms a search collecting.
+# all.ics at 10,000 meetings (425 collections, gc.callbacks). The pause is the process's, so
+# the searches answered meanwhile leave their cycles too (~31 KB a search: ~10 MB over a 1 s
+# build at 300 searches a second), all collected when the build ends. Searches alone spend
+# 0.03 ms a search collecting, so they never pause it.
 collections_paused = _Pause()

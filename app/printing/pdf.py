@@ -2,10 +2,11 @@
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from functools import cache
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -60,36 +61,56 @@ _LAYOUT: "WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter]" = WeakK
 # worker laying it out peaked at 607–926 MB, which it kept (Python rarely gives freed memory
 # back); through a child, the worker's peak was 196 MB. A new child costs ~0.3 s (0.6 s
 # against 0.3 for the demo's Tipton), so short documents stay in the worker. The children
-# fork from a server that has WeasyPrint loaded and nothing else running.
+# fork from a server that has WeasyPrint loaded and nothing else running; as with any child
+# started so, a script that serves PDFs must start its work under `if __name__ == "__main__"`
+# (each child imports the script's main module; uvicorn's, pytest's and `waymark` do).
 LAYOUT_PROCESSES = 2
+_CHILDREN: "WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter]" = WeakKeyDictionary()
 
 
-def _layout_threads() -> CapacityLimiter:
+def _limiter(limiters: "WeakKeyDictionary[Any, CapacityLimiter]", total: int) -> CapacityLimiter:
     loop = asyncio.get_running_loop()  # a limiter belongs to one event loop
-    if loop not in _LAYOUT:
-        _LAYOUT[loop] = CapacityLimiter(LAYOUT_THREADS)
-    return _LAYOUT[loop]
+    if loop not in limiters:
+        limiters[loop] = CapacityLimiter(total)
+    return limiters[loop]
 
 
-@cache
-def _layout_processes() -> ProcessPoolExecutor:
+def _watch_owner(owner: int) -> None:
+    """In a layout child: end once the worker it lays out for has ended (a worker killed
+    mid-layout left its child waiting for work that would never come)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def layout_child() -> ProcessPoolExecutor:
+    """A child process for one layout, forked from the server that has WeasyPrint loaded."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(LAYOUT_PROCESSES, mp_context=context, max_tasks_per_child=1)
+    return ProcessPoolExecutor(
+        1, mp_context=context, initializer=_watch_owner, initargs=(os.getpid(),)
+    )
 
 
 async def lay_out(html: str) -> bytes:
-    """`render_pdf` on a layout thread, or for a long document in a child process, awaited
-    without holding a handler thread."""
+    """`render_pdf` on a layout thread, or for a long document in a child process of its own
+    (which ends with it), awaited without holding a handler thread."""
     if len(html) <= LAYOUT_HERE_UP_TO:
-        return await anyio.to_thread.run_sync(render_pdf, html, limiter=_layout_threads())
-    children = _layout_processes()
-    try:
-        return await asyncio.get_running_loop().run_in_executor(children, render_pdf, html)
-    except BrokenProcessPool:  # a child was killed (out of memory): new children next time
-        _layout_processes.cache_clear()
-        children.shutdown(wait=False, cancel_futures=True)
-        raise
+        threads = _limiter(_LAYOUT, LAYOUT_THREADS)
+        return await anyio.to_thread.run_sync(render_pdf, html, limiter=threads)
+    async with _limiter(_CHILDREN, LAYOUT_PROCESSES):
+        child = layout_child()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(child, render_pdf, html)
+        finally:
+            child.shutdown(wait=False)
 
 
 async def pdf_response(build_html: Callable[[], str], *, filename: str | None = None) -> Response:

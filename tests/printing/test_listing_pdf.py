@@ -1,9 +1,15 @@
 """Town PDFs parsed back with pypdf; the QR code decoded with zxing-cpp."""
 
 import io
+import multiprocessing
 import os
 import re
+import subprocess
 import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -162,21 +168,51 @@ def test_a_pdf_being_laid_out_holds_no_handler_thread(
 def test_long_documents_are_laid_out_in_a_child_process_each(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A worker keeps none of a long layout's memory: each is laid out in a child of its own."""
-    children = {pdf._layout_processes().submit(os.getpid).result() for _ in range(3)}
-    assert os.getpid() not in children and len(children) == 3
-    laid_out: list[int] = []
-    into_child = pdf._layout_processes
+    """A worker keeps none of a long layout's memory: each is laid out in a child of its own,
+    which ends with it."""
+    children: list[dict[int, Any]] = []  # each child's processes, by pid
+    new_child = pdf.layout_child
 
-    def counted() -> Any:
-        laid_out.append(1)
-        return into_child()
+    def counted() -> ProcessPoolExecutor:
+        child = new_child()
+        children.append(child._processes)  # type: ignore[attr-defined]
+        return child
 
-    monkeypatch.setattr(pdf, "_layout_processes", counted)
+    monkeypatch.setattr(pdf, "layout_child", counted)
     short = client.get("/towns/oldbury.pdf")
-    assert short.status_code == 200 and laid_out == [], "the demo's dozen entries: in the worker"
+    assert short.status_code == 200 and children == [], "the demo's dozen entries: in the worker"
     monkeypatch.setattr(pdf, "LAYOUT_HERE_UP_TO", 0)
     response = client.get("/towns/oldbury.pdf")
-    assert response.status_code == 200 and laid_out == [1]
+    assert response.status_code == 200 and len(children) == 1
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Oldbury" in text
+    (pid,) = children[0]
+    assert pid != os.getpid()
+    assert _ended(pid), "the child ended with its layout"
+
+
+def test_a_layout_child_ends_once_its_worker_has() -> None:
+    worker = subprocess.Popen(["true"])
+    worker.wait()  # ended, as a worker killed mid-layout has
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=pdf._watch_owner,
+                             initargs=(worker.pid,)) as child:  # fmt: skip
+        waiting = child.submit(time.sleep, 30)
+        with pytest.raises(BrokenProcessPool):
+            waiting.result(timeout=10)
+
+
+def _ended(pid: int, within_s: float = 10) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists() or "Z" in _state(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "Z"
