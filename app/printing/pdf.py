@@ -90,12 +90,13 @@ def _watch_owner(owner: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def layout_child() -> ProcessPoolExecutor:
-    """A child process for one layout, forked from the server that has WeasyPrint loaded."""
+def layout_child(*, owner: int | None = None) -> ProcessPoolExecutor:
+    """A child process for one layout, forked from the server that has WeasyPrint loaded, that
+    ends once `owner` (this process) has."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     return ProcessPoolExecutor(
-        1, mp_context=context, initializer=_watch_owner, initargs=(os.getpid(),)
+        1, mp_context=context, initializer=_watch_owner, initargs=(owner or os.getpid(),)
     )
 
 

@@ -1,7 +1,6 @@
 """Town PDFs parsed back with pypdf; the QR code decoded with zxing-cpp."""
 
 import io
-import multiprocessing
 import os
 import re
 import subprocess
@@ -194,25 +193,21 @@ def test_long_documents_are_laid_out_in_a_child_process_each(
 def test_a_layout_child_ends_once_its_worker_has() -> None:
     worker = subprocess.Popen(["true"])
     worker.wait()  # ended, as a worker killed mid-layout has
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=pdf._watch_owner,
-                             initargs=(worker.pid,)) as child:  # fmt: skip
+    with pdf.layout_child(owner=worker.pid) as child:
         waiting = child.submit(time.sleep, 30)
         with pytest.raises(BrokenProcessPool):
             waiting.result(timeout=10)
 
 
 def _ended(pid: int, within_s: float = 10) -> bool:
+    """Whether the process is gone (reaped, or a zombie awaiting its parent) within the time."""
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
-        if not Path(f"/proc/{pid}").exists() or "Z" in _state(pid):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
             return True
         time.sleep(0.1)
     return False
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except OSError:
-        return "Z"
