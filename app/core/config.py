@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     max_per_page: int = 100
     api_rate_limit_per_minute: int = 600
     feed_max_age_s: int = 300
+    # PDFs kept per worker by the HTML they were laid out from (app.printing.laid_out): a
+    # town's listing at 10,000 entries in the borough is 1.2–2.3 MB and ~28 s to lay out.
+    pdf_cache_mb: int = 32
     data_version_ttl_s: float = 1.0  # how long an edit may take to reach cached answers
     secure_cookies: bool = False  # set true behind HTTPS
     stale_after_days: int = 182

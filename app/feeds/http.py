@@ -67,7 +67,7 @@ async def _with_etag(scope: Scope, start: Message, body: bytes, send: Send) -> N
     headers = MutableHeaders(scope=start)
     headers["etag"] = etag
     headers.setdefault("cache-control", f"public, max-age={get_settings().feed_max_age_s}")
-    if _not_modified(Headers(scope=scope), etag, headers.get("last-modified")):
+    if not_modified(Headers(scope=scope), etag, headers.get("last-modified")):
         del headers["content-length"]  # (deleting an absent header is a no-op)
         del headers["content-type"]
         await send({**start, "status": 304})
@@ -79,7 +79,7 @@ async def _with_etag(scope: Scope, start: Message, body: bytes, send: Send) -> N
     await send({"type": "http.response.body", "body": body})
 
 
-def _not_modified(request: Headers, etag: str, last_modified: str | None) -> bool:
+def not_modified(request: Headers, etag: str, last_modified: str | None) -> bool:
     if_none_match = request.get("if-none-match")
     if if_none_match is not None:
         return (

@@ -152,5 +152,5 @@ def brief(slug: str, session: SessionDep, me: Mapper) -> str:
 
 
 @router.get("/mapper/gaps/{slug}/brief.pdf")
-async def brief_pdf(slug: str, session: SessionDep, me: Mapper) -> Response:
-    return await pdf_response(lambda: brief_html(session, slug, screen=False))
+async def brief_pdf(slug: str, request: Request, session: SessionDep, me: Mapper) -> Response:
+    return await pdf_response(request, lambda: brief_html(session, slug, screen=False))

@@ -50,18 +50,19 @@ def render_newsletter(
     )
 
 
-async def _pdf(session: Session, number: int | None) -> Response:
+async def _pdf(request: Request, session: Session, number: int | None) -> Response:
     content, is_draft = await run_in_threadpool(_content, session, number)
     name = f"waymark-newsletter-{content.get('number', 'draft')}.pdf"
     return await pdf_response(
+        request,
         lambda: render_newsletter(session, content, screen=False, is_draft=is_draft, prefix=""),
         filename=name,
     )
 
 
 @router.get("/newsletter.pdf")
-async def newsletter_pdf(session: SessionDep) -> Response:
-    return await _pdf(session, None)
+async def newsletter_pdf(request: Request, session: SessionDep) -> Response:
+    return await _pdf(request, session, None)
 
 
 @router.get("/newsletter.txt", response_class=PlainTextResponse)
@@ -76,8 +77,8 @@ def newsletter(session: SessionDep) -> str:
 
 
 @router.get("/newsletter/{number}.pdf")
-async def edition_pdf(number: int, session: SessionDep) -> Response:
-    return await _pdf(session, number)
+async def edition_pdf(number: int, request: Request, session: SessionDep) -> Response:
+    return await _pdf(request, session, number)
 
 
 @router.get("/newsletter/{number}.txt", response_class=PlainTextResponse)

@@ -41,6 +41,7 @@ def town_print(slug: str, request: Request, session: SessionDep) -> HTMLResponse
 @router.get("/towns/{slug}.pdf")
 async def town_pdf(slug: str, request: Request, session: SessionDep) -> Response:
     return await pdf_response(
+        request,
         lambda: listing_document(listing_for(session, request, slug)),
         filename=f"waymark-{slug}.pdf",
     )

@@ -8,18 +8,21 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 import anyio.to_thread
 from anyio import CapacityLimiter
 from fastapi.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.responses import Response
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from app.core.config import PROJECT_ROOT
+from app.core.config import PROJECT_ROOT, get_settings
 from app.core.heap import collections_paused
+from app.feeds.http import not_modified
+from app.printing.laid_out import LaidOutPdfs, html_etag
 
 STATIC_DIR = (PROJECT_ROOT / "app" / "static").resolve()
 
@@ -114,10 +117,26 @@ async def lay_out(html: str) -> bytes:
             child.shutdown(wait=False)
 
 
-async def pdf_response(build_html: Callable[[], str], *, filename: str | None = None) -> Response:
-    """`build_html` (which reads the database) on a handler thread, then the layout (lay_out),
-    as an inline PDF."""
+def laid_out_pdfs(app: Any) -> LaidOutPdfs:
+    """The app's PDFs kept by their HTML (app.printing.laid_out), made with its first PDF."""
+    pdfs = getattr(app.state, "laid_out_pdfs", None)
+    if pdfs is None:
+        pdfs = app.state.laid_out_pdfs = LaidOutPdfs(max_bytes=get_settings().pdf_cache_mb << 20)
+    return cast(LaidOutPdfs, pdfs)
+
+
+async def pdf_response(
+    request: Request, build_html: Callable[[], str], *, filename: str | None = None
+) -> Response:
+    """`build_html` (which reads the database) on a handler thread, then its PDF: one kept for
+    the same HTML, or laid out (lay_out). Inline, with the HTML's hash as its ETag: a client
+    that has it gets a 304 and no layout."""
     html = await run_in_threadpool(build_html)
-    pdf = await lay_out(html)
-    headers = {"Content-Disposition": f'inline; filename="{filename}"'} if filename else None
+    etag = html_etag(html)
+    headers = {"ETag": etag}
+    if filename:
+        headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    if not_modified(request.headers, etag, None):
+        return Response(status_code=304, headers={"ETag": etag})
+    pdf = await laid_out_pdfs(request.app).pdf(html, lay_out, etag)
     return Response(pdf, media_type="application/pdf", headers=headers)

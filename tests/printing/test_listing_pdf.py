@@ -181,6 +181,7 @@ def test_long_documents_are_laid_out_in_a_child_process_each(
     short = client.get("/towns/oldbury.pdf")
     assert short.status_code == 200 and children == [], "the demo's dozen entries: in the worker"
     monkeypatch.setattr(pdf, "LAYOUT_HERE_UP_TO", 0)
+    pdf.laid_out_pdfs(client.app).clear()  # laid out again, not the one kept
     response = client.get("/towns/oldbury.pdf")
     assert response.status_code == 200 and len(children) == 1
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
@@ -188,6 +189,35 @@ def test_long_documents_are_laid_out_in_a_child_process_each(
     (pid,) = children[0]
     assert pid != os.getpid()
     assert _ended(pid), "the child ended with its layout"
+
+
+def test_a_pdf_is_laid_out_once_for_the_same_listing(client: TestClient, session: Session) -> None:
+    """Asked again, the same listing's PDF is the one kept (or a 304 for the client that has
+    it); a change to the listing lays it out again."""
+    pdfs = pdf.laid_out_pdfs(client.app)
+    first = client.get("/towns/oldbury.pdf")
+    again = client.get("/towns/oldbury.pdf")
+    assert first.status_code == again.status_code == 200 and pdfs.layouts == 1
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    assert first.headers["content-disposition"] == 'inline; filename="waymark-oldbury.pdf"'
+    has_it = client.get("/towns/oldbury.pdf", headers={"If-None-Match": first.headers["etag"]})
+    assert has_it.status_code == 304 and has_it.content == b"" and pdfs.layouts == 1
+    filtered = client.get("/towns/oldbury.pdf?kind=meeting")
+    assert filtered.status_code == 200 and pdfs.layouts == 2
+    assert filtered.headers["etag"] != first.headers["etag"]
+
+    (name,) = session.execute(
+        text(
+            "UPDATE asset SET name = name || ' (renamed)' WHERE id = (SELECT a.id FROM asset a "
+            "JOIN venue v ON v.id = a.venue_id JOIN place p ON p.id = v.town_id "
+            "WHERE p.slug = 'oldbury' AND a.status = 'published' ORDER BY a.id LIMIT 1) "
+            "RETURNING name"
+        )
+    ).one()
+    changed = client.get("/towns/oldbury.pdf", headers={"If-None-Match": first.headers["etag"]})
+    assert changed.status_code == 200 and pdfs.layouts == 3
+    assert changed.headers["etag"] != first.headers["etag"]
+    assert name in flat(pdf_text(changed.content)[1])
 
 
 def test_a_layout_child_ends_once_its_worker_has() -> None:
