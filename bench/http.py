@@ -4,7 +4,10 @@ second process at 16 connections; the near-search API, the search page and a tri
 also says how much CPU a request cost the app and PostgreSQL and how much of the machine sat
 idle (bench.cpu). Peak RSS of each worker is read from /proc after the load.
 
-    python -m bench.http [--n 1000000] [--workers 1 2] [--seconds 10]
+    python -m bench.http [--n 1000000] [--workers 1 2] [--seconds 10] [--rounds 3]
+
+With --rounds, every target is run that many times in turn and each is shown from its median
+round, with the rounds' ranges.
 
 Needs `wrk` (Debian package; `make bench` installs it)."""
 
@@ -99,23 +102,47 @@ def _wrk(
     return figures | cpu.per_request(before, after, int(figures["requests"]))
 
 
-def run(n: int, worker_counts: list[int], seconds: int, connections: int) -> dict[str, Any]:
+def _round(seconds: int, connections: int, pids: tuple[int, int | None]) -> dict[str, Any]:
+    """Every target once, each as a share of the trivial endpoint's throughput in the round."""
+    targets = {label: _wrk(path, vary, seconds, connections, pids)
+               for label, (path, vary) in TARGETS.items()}  # fmt: skip
+    ceiling = targets["trivial /healthz"]["rps"]
+    for figures in targets.values():
+        figures["pct_of_trivial"] = round(100 * figures["rps"] / ceiling, 1)
+    return targets
+
+
+def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each target's figures from its median round by throughput, with the rounds' ranges:
+    this machine's speed moved by a quarter between runs minutes apart."""
+    targets = {}
+    for label in TARGETS:
+        runs = sorted((r[label] for r in rounds), key=lambda f: f["rps"])
+        figures = dict(runs[(len(runs) - 1) // 2])
+        if len(runs) > 1:
+            for name in ("rps", "p95", "pct_of_trivial"):
+                figures[f"{name}_range"] = [min(f[name] for f in runs), max(f[name] for f in runs)]
+        targets[label] = figures
+    return targets
+
+
+def run(
+    n: int, worker_counts: list[int], seconds: int, connections: int, rounds: int = 1
+) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench does)")
     url = bench_url(f"n{n}")  # the search benchmark's data of this size
     prepare_bench_db(url, n)
-    results: dict[str, Any] = {"n": n, "connections": connections, "seconds": seconds, "runs": []}
+    results: dict[str, Any] = {"n": n, "connections": connections, "seconds": seconds,
+                               "rounds": rounds, "runs": []}  # fmt: skip
     database = cpu.postmaster_pid(url)
     for workers in worker_counts:
         server = _serve(workers, url)
         pids = (server.pid, database)
         try:
-            run_result: dict[str, Any] = {"workers": workers, "targets": {}}
-            for label, (path, vary) in TARGETS.items():
-                run_result["targets"][label] = _wrk(path, vary, seconds, connections, pids)
-            ceiling = run_result["targets"]["trivial /healthz"]["rps"]
-            for figures in run_result["targets"].values():
-                figures["pct_of_trivial"] = round(100 * figures["rps"] / ceiling, 1)
+            # Rounds of every target in turn, so a slow spell of the machine's falls on all.
+            each = [_round(seconds, connections, pids) for _ in range(rounds)]
+            run_result: dict[str, Any] = {"workers": workers, "targets": _median_round(each)}
             run_result["peak_rss_mb"] = [round(_peak_rss_mb(p)) for p in _workers(server)]
             results["runs"].append(run_result)
         finally:
@@ -125,8 +152,10 @@ def run(n: int, worker_counts: list[int], seconds: int, connections: int) -> dic
 
 
 def print_table(results: dict[str, Any]) -> None:
+    rounds = results.get("rounds", 1)
+    median = f"; the median of {rounds} rounds, [range] after it" if rounds > 1 else ""
     print(f"\nHTTP over {results['n']:,} assets, wrk {results['connections']} connections, "
-          f"{results['seconds']} s each (loopback)")  # fmt: skip
+          f"{results['seconds']} s each (loopback){median}")  # fmt: skip
     print("CPU a request: the app's processes and PostgreSQL's, in ms; idle: the machine's share")
     print(f"{'workers':>7} {'target':<40} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'p99 ms':>7} {'% trivial':>9} {'errors':>6} {'app ms':>7} {'db ms':>6} "
@@ -136,8 +165,16 @@ def print_table(results: dict[str, Any]) -> None:
             print(f"{r['workers']:>7} {label:<40} {f['rps']:>8.0f} {f['p50']:>7.1f} "
                   f"{f['p95']:>7.1f} {f['p99']:>7.1f} {f['pct_of_trivial']:>9.1f} "
                   f"{f['errors']:>6} {_shown(f.get('app_cpu_ms')):>7} "
-                  f"{_shown(f.get('db_cpu_ms')):>6} {_shown(f.get('idle_pct'), 0):>6}")  # fmt: skip
+                  f"{_shown(f.get('db_cpu_ms')):>6} {_shown(f.get('idle_pct'), 0):>6}"
+                  + _ranges(f))  # fmt: skip
         print(f"{'':>7} peak RSS per worker (MB): {r['peak_rss_mb']}")
+
+
+def _ranges(f: dict[str, Any]) -> str:
+    if "rps_range" not in f:
+        return ""
+    (r0, r1), (p0, p1), (t0, t1) = f["rps_range"], f["p95_range"], f["pct_of_trivial_range"]
+    return f"  [{r0:.0f}–{r1:.0f} req/s, p95 {p0:.1f}–{p1:.1f}, {t0:.1f}–{t1:.1f}%]"
 
 
 def _shown(value: float | None, places: int = 2) -> str:
@@ -150,8 +187,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 2])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=1, help="every target this many times")
     args = parser.parse_args()
-    results = run(args.n, args.workers, args.seconds, args.connections)
+    results = run(args.n, args.workers, args.seconds, args.connections, args.rounds)
     print_table(results)
     write_results("http", results)
 

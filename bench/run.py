@@ -47,7 +47,15 @@ def main() -> None:
     if not args.collect:
         _step("bench.search", "--sizes", *sizes, "--repeat", "50")
         _step("bench.hours", "--n", sizes[-1], "--repeat", "20" if args.quick else "40")
-        _step("bench.http", "--n", sizes[-1], "--seconds", "5" if args.quick else "10")
+        _step(
+            "bench.http",
+            "--n",
+            sizes[-1],
+            "--seconds",
+            "5" if args.quick else "10",
+            "--rounds",
+            "1" if args.quick else "3",
+        )
         _step("bench.feeds", "--n", "10000")
         _step("bench.imports", "--sizes", "1000", "10000")
         if not args.quick:
