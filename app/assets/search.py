@@ -108,8 +108,13 @@ def search_assets(
     per kind as if no kind were chosen; `around` finds entries just outside that town;
     `upcoming=False` skips working out each hit's next occurrence (feeds do not show it).
     Hits carry read-only rows shaped like entries (app.assets.light), never ORM entries: every
-    caller only presents them."""
-    now = (now or local_now()).astimezone(zone())
+    caller only presents them.
+
+    A search is answered for its minute (`now` to the minute, as the API keeps answers:
+    app.assets.answers): schedules start and end on whole minutes, so every test gives what it
+    gives at any second of that minute, and a shape's statements made in it serve the rest of
+    it (app.assets.statements)."""
+    now = (now or local_now()).astimezone(zone()).replace(second=0, microsecond=0)
     result = SearchResult(hits=[], total=0, params=params, now=now)
     query = _build(session, params, now, result, statuses, around, around_miles)
     offset = (params.page - 1) * params.per_page

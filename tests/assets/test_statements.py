@@ -1,8 +1,9 @@
 """Searches of one shape share their statements: made once, run with each search's point
-bound. Each search still finds what a search made afresh finds; shapes that depend on more
-than their parameters (a town, the clock) are made for each search."""
+bound. Each search still finds what a search made afresh finds; a town's shapes are kept for
+that town, and shapes tested against the clock for their minute."""
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,14 +16,16 @@ from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
 from app.assets.search_query import SearchQuery
 from app.core.explain import ExplainJson
-from app.core.time import local_now
+from app.core.time import zone
 from tests.searches import OLDBURY, TIPTON, found
 from tests.statements import sent_statements
 
+MINUTE = datetime(2026, 11, 26, 9, 30, tzinfo=zone())  # a Thursday morning
 
-def _query(session: Session, **given: Any) -> SearchQuery:
+
+def _query(session: Session, now: datetime = MINUTE, **given: Any) -> SearchQuery:
     params = SearchParams.model_validate(given)
-    scratch = search.SearchResult(hits=[], total=0, params=params, now=local_now())
+    scratch = search.SearchResult(hits=[], total=0, params=params, now=now)
     return search._build(session, params, scratch.now, scratch, search.PUBLISHED, None, 2.0)
 
 
@@ -86,16 +89,63 @@ def test_one_shapes_searches_send_the_same_statements(session: Session) -> None:
     assert not any("-2.0089" in s or "52.5046" in s for s in here)
 
 
-@pytest.mark.parametrize(
-    "given",
-    [{"town": "oldbury"}, {"near": OLDBURY, "when": "today"}, {"near": OLDBURY, "day": ["mon"]},
-     {"near": OLDBURY, "sort": "next"}, {"near": OLDBURY, "time": "evening"},
-     {"near": OLDBURY, "starts_after": "18:00"}],
-)  # fmt: skip
-def test_shapes_that_depend_on_a_town_or_the_clock_are_made_for_each_search(
+CLOCK_SHAPES = [
+    {"near": OLDBURY, "when": "today"}, {"near": OLDBURY, "when": "now"},
+    {"near": OLDBURY, "day": ["mon"]}, {"near": OLDBURY, "sort": "next"},
+    {"near": OLDBURY, "time": "evening"}, {"near": OLDBURY, "starts_after": "18:00"},
+    {"town": "oldbury", "day": ["fri"], "time": "evening"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("given", CLOCK_SHAPES)
+def test_shapes_tested_against_the_clock_are_kept_for_their_minute(
     session: Session, given: dict[str, Any]
 ) -> None:
-    assert _query(session, **given).stmt is not _query(session, **given).stmt
+    first = _query(session, **given)
+    assert _query(session, **given).stmt is first.stmt
+    assert _query(session, now=MINUTE + timedelta(minutes=1), **given).stmt is not first.stmt
+
+
+def test_a_towns_shapes_are_kept_for_that_town(session: Session) -> None:
+    oldbury = _query(session, town="oldbury", kind=["meeting"])
+    assert _query(session, town="oldbury", kind=["meeting"]).stmt is oldbury.stmt
+    assert _query(session, now=MINUTE + timedelta(days=1), town="oldbury", kind=["meeting"]).stmt \
+        is oldbury.stmt, "no clock in it"  # fmt: skip
+    assert _query(session, town="tipton", kind=["meeting"]).stmt is not oldbury.stmt
+    assert _query(session, town="sandwell", kind=["meeting"]).stmt is not oldbury.stmt
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [{"when": "today"}, {"when": "week", "sort": "next"}, {"day": ["mon", "thu"]},
+     {"time": "evening", "kind": ["meeting"]}, {"starts_after": "18:00"}],
+)  # fmt: skip
+def test_a_clock_shapes_search_after_one_of_its_shape_finds_what_it_finds_alone(
+    session: Session, monkeypatch: pytest.MonkeyPatch, shape: dict[str, Any]
+) -> None:
+    def at(place: str) -> tuple[list[Any], int]:
+        params = SearchParams.model_validate({"near": place, "radius": 3, **shape})
+        result = search_assets(session, params=params, now=MINUTE)
+        return [h.asset.id for h in result.hits], result.total
+
+    alone = at(TIPTON)
+    monkeypatch.setattr(statements, "_SHAPES", statements._Kept())
+    at(OLDBURY)  # makes the shape's statements around Oldbury, for the minute
+    assert at(TIPTON) == alone
+    assert alone[0], "the demo data has entries there"
+
+
+def test_a_search_is_answered_for_its_minute(session: Session) -> None:
+    """Schedules start and end on whole minutes: a search at any second of a minute finds
+    what one at its start finds, and says the minute's time."""
+    params = SearchParams(near=OLDBURY, radius=3, when="today")
+    at_the_minute = search_assets(session, params=params, now=MINUTE)
+    later = search_assets(session, params=params, now=MINUTE + timedelta(seconds=59.9))
+    assert later.now == MINUTE == at_the_minute.now
+    assert [(h.asset.id, h.next) for h in later.hits] == [
+        (h.asset.id, h.next) for h in at_the_minute.hits
+    ]
+    assert at_the_minute.hits, "the demo data has something on near Oldbury that day"
 
 
 def test_different_filters_or_radii_are_different_shapes(session: Session) -> None:
