@@ -5,7 +5,8 @@ Each entry carries (grid cell, kind, start slot) keys for cells of 4, 16 and 64 
 kinds and start slots (`area_keys_near`, in the same migration, so both sides are one
 definition), and one GIN index over (keys, text, access features) finds the entries passing
 all of those together. The keys stand in for the kind and slot tests, which they imply; the
-exact distance and schedule tests follow."""
+exact distance and schedule tests follow. A search needing an access feature asks for the
+keys that also carry it (migration 0029: their own index, over the keys and the text)."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -48,11 +49,17 @@ def _codes(p: SearchParams) -> list[int]:
 
 def in_area(p: SearchParams, origin: Any, radius_m: float) -> Any:
     """The entry has a key of a cell covering the circle, for one of the search's kinds (any
-    kind if none) and one of its start slots."""
+    kind if none) and one of its start slots; with access features asked for, such a key
+    with the first of them (migration 0029), whose lists hold only entries that have it (the
+    other features are tested by the filters)."""
     keys = func.area_keys_near(
         origin,
         radius_m,
         bindparam(None, list(_kinds(p)), type_=ARRAY(String())),
         bindparam(None, _codes(p), type_=ARRAY(Integer())),
     )
-    return col(Asset.area_keys).op("&&")(keys)
+    if not p.access:
+        return col(Asset.area_keys).op("&&")(keys)
+    feature = bindparam(None, [p.access[0].value], type_=ARRAY(String()))
+    entry_keys = func.area_access_keys(col(Asset.area_keys), col(Asset.access))
+    return entry_keys.op("&&")(func.area_access_keys(keys, feature))

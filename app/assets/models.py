@@ -216,6 +216,16 @@ class Asset(AssetBase, Timestamped, table=True):
             postgresql_where=sa.text("status = 'published'"),
             postgresql_with={"fastupdate": "off"},
         ),
+        # The same keys each with one access feature the entry has: a search needing one asks
+        # for those, whose lists hold only such entries (migration 0029; app.assets.area).
+        sa.Index(
+            "ix_asset_published_area_access",
+            sa.text("area_access_keys(area_keys, access)"),
+            "search_vector",
+            postgresql_using="gin",
+            postgresql_where=sa.text("status = 'published'"),
+            postgresql_with={"fastupdate": "off"},
+        ),
         sa.Index(
             "ix_asset_published_town_kind",
             "town_id",

@@ -12,6 +12,7 @@ from app.assets import area
 from app.assets.models import AssetKind
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams, Sort
+from app.venues.models import AccessFeature
 from tests.migration_module import migration
 
 SEARCHES: list[dict[str, Any]] = [
@@ -22,6 +23,11 @@ SEARCHES: list[dict[str, Any]] = [
     {"near": "52.52,-2.05", "radius": 50, "day": ["sat", "sun"], "time": "morning",
      "kind": ["club", "course"], "sort": "name"},  # 64 km cells
     {"near": "B70", "radius": 5, "day": ["sat"], "time": "morning", "access": ["step_free"]},
+    {"near": "B69 3DE", "radius": 10, "day": ["mon", "thu"], "kind": ["meeting"],
+     "access": ["hearing_loop", "step_free"], "sort": "next"},  # the keys of the first feature
+    {"near": "52.5,-2.0", "radius": 10, "day": ["mon", "tue"], "time": "evening",
+     "kind": ["meeting", "club"],
+     "access": ["step_free"], "q": "recovery", "sort": "next"},  # the combined search's shape
     {"near": "B69 3DE", "radius": 5, "day": ["sat", "sun"], "q": "walk", "kind": ["club"],
      "sort": "next"},
 ]  # fmt: skip
@@ -106,11 +112,11 @@ def test_the_indexes_searches_read_have_no_pending_list(session: Session) -> Non
     options = dict(
         session.execute(
             text("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(:names)"),
-            {"names": ["ix_asset_published_area", "ix_asset_published_slots",
-                       "ix_asset_search_vector"]},
+            {"names": ["ix_asset_published_area", "ix_asset_published_area_access",
+                       "ix_asset_published_slots", "ix_asset_search_vector"]},
         ).all()
     )  # fmt: skip
-    assert len(options) == 3
+    assert len(options) == 4
     assert all("fastupdate=off" in (o or []) for o in options.values()), options
 
 
@@ -119,3 +125,51 @@ def test_every_kind_has_its_number_in_the_keys() -> None:
     that redefines `area_key`, or its entries would carry no keys."""
     numbered = re.findall(r"'(\w+)'", migration("0019_area_keys.py").KINDS)
     assert numbered == [k.value for k in AssetKind]
+
+
+def test_every_entry_within_reach_has_a_key_with_each_of_its_features(session: Session) -> None:
+    """Migration 0029, straight from the SQL functions: around each of 40 published entries
+    with access features, the keys with each feature it has meet those a search needing that
+    feature lists; and an entry without a feature has no key with it."""
+    rows = session.execute(
+        text(
+            """
+            SELECT a.id, f, area_access_keys(a.area_keys, a.access) && area_access_keys(
+                area_keys_near(ST_Translate(a.grid, 5600, -5600), 8000, ARRAY[a.kind],
+                               ARRAY(SELECT s FROM unnest(a.slots) s WHERE s < 28)),
+                ARRAY[f]::varchar[]) AS meets, f = ANY(a.access) AS has
+            FROM (SELECT * FROM asset WHERE status = 'published' AND location IS NOT NULL
+                  AND cardinality(access) > 0
+                  AND EXISTS (SELECT 1 FROM unnest(slots) s WHERE s < 28)
+                  ORDER BY id LIMIT 40) a,
+                 unnest(ARRAY['step_free', 'accessible_toilet', 'hearing_loop', 'parking',
+                              'quiet_room', 'public_transport']) AS f
+            """
+        )
+    ).all()
+    assert any(r.has for r in rows), "the demo data has entries with access features"
+    assert [r for r in rows if r.meets != r.has] == []
+
+
+def test_a_search_needing_a_feature_reads_the_keys_with_it(session: Session) -> None:
+    """The search's keys with its first feature are worked out when it is planned, and the
+    index over the entries' keys with theirs is what finds them."""
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(
+        r[0]
+        for r in session.execute(
+            text(
+                "EXPLAIN SELECT id FROM asset WHERE status = 'published' AND "
+                "area_access_keys(area_keys, access) && area_access_keys(area_keys_near("
+                "ST_MakePoint(400000, 290000)::geometry, 16000, ARRAY['meeting']::varchar[], "
+                "ARRAY[2, 6]), ARRAY['step_free']::varchar[])"
+            )
+        )
+    )
+    assert "ix_asset_published_area_access" in plan and "area_keys_near" not in plan, plan
+
+
+def test_every_access_feature_has_its_number_in_the_keys() -> None:
+    """Features are numbered in AccessFeature's order by migration 0029: a new one needs a
+    migration that adds it at the end of the list, or searches needing it would find none."""
+    assert list(migration("0029_area_access_keys.py").FEATURES) == [f.value for f in AccessFeature]
