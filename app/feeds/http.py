@@ -62,8 +62,14 @@ class FeedHTTPMiddleware(HTTPMiddleware):
             await _with_etag(scope, start, b"".join(body), send)
 
 
+def etag_of(content: bytes) -> str:
+    """A strong ETag for `content`: its SHA-256, quoted (feeds by their bytes, PDFs by the
+    HTML laid out: app.printing.laid_out)."""
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
 async def _with_etag(scope: Scope, start: Message, body: bytes, send: Send) -> None:
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = etag_of(body)
     headers = MutableHeaders(scope=start)
     headers["etag"] = etag
     headers.setdefault("cache-control", f"public, max-age={get_settings().feed_max_age_s}")

@@ -10,17 +10,18 @@ out wait for that layout rather than starting their own, and a layout carries on
 request that started it goes away (the next one will want it)."""
 
 import asyncio
-import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from threading import Lock
+
+from app.feeds.http import etag_of
 
 Layout = Callable[[str], Awaitable[bytes]]
 
 
 def html_etag(html: str) -> str:
-    """The HTML's hash, quoted for an ETag header: its PDF's key."""
-    return '"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"'
+    """The HTML's ETag (app.feeds.http.etag_of): its PDF's key."""
+    return etag_of(html.encode())
 
 
 class LaidOutPdfs:
