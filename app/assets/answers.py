@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.asgi import AnswerEarlyMiddleware
 from app.core.time import local_now
-from app.feeds.cache import BUILD_WAIT_S, CachedFeed, FeedCache, fresh_version
+from app.feeds.cache import BUILD_WAIT_S, CachedFeed, FeedCache, fresh_version, minute_key
 
 LOG = logging.getLogger("waymark.answers")
 
@@ -33,7 +33,7 @@ def wants_geojson(accept: str, fmt: str | None) -> bool:
 def answer_key(url: str, geojson: bool, version: str, now: datetime) -> tuple[str, str]:
     """Answers last until the data changes or the minute turns ("starts in 20 min" and
     when=now move with the clock)."""
-    return f"{url}#{geojson}", f"{version}@{now.strftime('%Y%m%d%H%M')}"
+    return minute_key(f"{url}#{geojson}", version, now)
 
 
 class RememberedAnswersMiddleware(AnswerEarlyMiddleware):

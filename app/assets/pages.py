@@ -1,10 +1,11 @@
 """Public HTML pages for searching (thin: parse → search → render)."""
 
 import asyncio
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.assets.interests import interests_by_five_ways
@@ -18,6 +19,7 @@ from app.core.db import SessionFactory, get_session_factory
 from app.core.errors import InvalidInputError
 from app.core.labels import AUDIENCE_LABELS, WHEN_LABELS
 from app.core.templating import templates
+from app.feeds.kept_pages import Built, kept_page
 from app.geocoding.service import locate
 from app.mapping.demand import record_empty_search
 from app.places.service import nearest_towns, town_choices
@@ -89,7 +91,7 @@ def _suggestions(session: Session, result: SearchResult) -> list[tuple[str, str]
 @router.get("/search", response_class=HTMLResponse)
 async def search_page(
     request: Request, sessions: Annotated[SessionFactory, Depends(get_session_factory)]
-) -> HTMLResponse:
+) -> Response:
     # On the event loop, as the API search (app.assets.api): in a thread, with the GIL handed
     # between it and the loop at each database wait, all-different pages at a million entries
     # took 5.7-7.2 ms of Python (4.3-4.6 here): 1 worker 131-165 -> 171-181 pages a second,
@@ -98,12 +100,13 @@ async def search_page(
     # 400-447 ms (some requests waited through several turns of others), 175-181 with it.
     await asyncio.sleep(0)
     with sessions() as session:
-        return _search_page(request, session)
+        return kept_page(request, session, lambda now: _search_page(request, session, now))
 
 
-def _search_page(request: Request, session: Session) -> HTMLResponse:
+def _search_page(request: Request, session: Session, now: datetime) -> Built:
+    """The page, kept for the minute unless it recorded a search that found nothing."""
     form = parse_search_form(request.query_params)
-    result, form = run_search(session, form, facets=True)
+    result, form = run_search(session, form, facets=True, now=now)
     context = form_context(session, request, form)
     context["searched"] = form.params.is_filtered()
     if result is not None:
@@ -130,11 +133,14 @@ def _search_page(request: Request, session: Session) -> HTMLResponse:
             },
             suggestions=_suggestions(session, result) if not items else [],
         )
-        if not items and p.is_filtered():
+        recorded = not items and p.is_filtered()
+        if recorded:
             record_empty_search(session, params=p, origin=result.origin, town=result.town)
     else:
+        recorded = False
         context.update(result=None, items=[], map_points=[])
-    return templates().TemplateResponse(request, "assets/search.html", context)
+    page = templates().TemplateResponse(request, "assets/search.html", context)
+    return Built(page, keep=not recorded)
 
 
 def how_many(result: SearchResult) -> str:

@@ -11,12 +11,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
 from threading import Event, Lock, Thread
 
 from sqlalchemy import Connection, Engine, text
 from sqlmodel import Session
 
 from app.core.config import get_settings
+from app.feeds.http import etag_of
 
 BUILD_WAIT_S = 30  # a waiting request builds for itself after this long
 CLAIM_S = 5.0  # a request sent to build an entry is waited for this long before another is
@@ -28,6 +31,15 @@ class CachedFeed:
     body: bytes
     media_type: str
     built_at: float
+
+    @cached_property
+    def etag(self) -> str:
+        """Its ETag, worked out once (a town's page at a million entries is 1.5 MB)."""
+        return etag_of(self.body)
+
+
+def _always() -> bool:
+    return True
 
 
 class FeedCache:
@@ -43,8 +55,14 @@ class FeedCache:
         self._lock = Lock()
 
     def get_or_build(
-        self, key: tuple[str, str], build: Callable[[], tuple[bytes, str]]
+        self,
+        key: tuple[str, str],
+        build: Callable[[], tuple[bytes, str]],
+        *,
+        keep: Callable[[], bool] = _always,
     ) -> CachedFeed:
+        """The entry under `key`, built if it is not there; `keep()`, asked after the build,
+        says whether it is kept (a page that records each visit is not)."""
         with self._lock:
             hit = self._fresh(key)
             building = self._building.get(key)
@@ -58,9 +76,9 @@ class FeedCache:
                 hit = self._fresh(key)
             if hit is not None:
                 return hit
-            return self._store(key, build())  # the first build failed or is too slow
+            return self._store(key, build(), keep)  # the first build failed or is too slow
         try:
-            return self._store(key, build())
+            return self._store(key, build(), keep)
         finally:
             with self._lock:
                 self._building.pop(key).set()
@@ -92,8 +110,12 @@ class FeedCache:
         self._entries.move_to_end(key)
         return hit
 
-    def _store(self, key: tuple[str, str], built: tuple[bytes, str]) -> CachedFeed:
+    def _store(
+        self, key: tuple[str, str], built: tuple[bytes, str], keep: Callable[[], bool] = _always
+    ) -> CachedFeed:
         entry = CachedFeed(*built, time.monotonic())
+        if not keep():
+            return entry
         with self._lock:
             self._entries[key] = entry
             while len(self._entries) > self.max_entries:
@@ -104,6 +126,12 @@ class FeedCache:
         with self._lock:
             self._entries.clear()
             self._claims.clear()
+
+
+def minute_key(url: str, version: str, now: datetime) -> tuple[str, str]:
+    """The key of what is the same for everyone until the data changes or the minute turns
+    ("starts in 20 min", when=now): a search's answer, a public page."""
+    return url, f"{version}@{now.strftime('%Y%m%d%H%M')}"
 
 
 def data_version(session: Session) -> str:

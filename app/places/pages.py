@@ -1,9 +1,10 @@
 """Town pages: everything in a town by kind and day, gaps, and what is just outside."""
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.assets.grouping import group_by_kind_and_day
@@ -13,7 +14,9 @@ from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
 from app.core.db import get_session
 from app.core.templating import templates
+from app.feeds.kept_pages import Built, kept_page
 from app.mapping.gaps import fellowship_gaps
+from app.places.models import Place
 from app.places.service import get_place
 
 router = APIRouter(include_in_schema=False)
@@ -26,13 +29,17 @@ NEARBY_SHOWN = 30
 @router.get("/towns/{slug}", response_class=HTMLResponse)
 def town_page(
     slug: str, request: Request, session: Annotated[Session, Depends(get_session)]
-) -> HTMLResponse:
+) -> Response:
     town = get_place(session, slug=slug)
-    inside = search_assets(session, params=SearchParams(town=town.slug), paginate=False)
+    return kept_page(request, session, lambda now: Built(_town_page(request, session, town, now)))
+
+
+def _town_page(request: Request, session: Session, town: Place, now: datetime) -> Response:
+    inside = search_assets(session, params=SearchParams(town=town.slug), paginate=False, now=now)
     items = [asset_public(h, inside.towns, inside.now) for h in inside.hits]
     outside = search_assets(
         session, params=SearchParams(per_page=NEARBY_SHOWN), around=town,
-        around_miles=JUST_OUTSIDE_MILES,
+        around_miles=JUST_OUTSIDE_MILES, now=now,
     )  # fmt: skip
     nearby = [asset_public(h, outside.towns, outside.now) for h in outside.hits]
     return templates().TemplateResponse(

@@ -1,0 +1,56 @@
+"""Public pages kept in memory by URL, data version and minute, sent with an ETag.
+
+A town's page lists everything in it: at a million entries Oldbury's 3,070 entries took
+1.6-1.9 s to search, present and render (1.5 MB), for every visitor. A search page shared on
+a poster or a partner's site was searched and rendered again for each phone: 249 pages a
+second on two workers, where the API's answers from memory (app.assets.answers) gave 5,764.
+These pages are the same for everyone (no account, no per-visit token) until the data or the
+minute changes ("starts in 20 min"), so the first visitor's is kept under the key the API's
+answers use and sent to the rest, and a browser that has it gets a 304. A page that records
+each visit (a search that found nothing: app.mapping.demand) is not kept. With
+`data_version_ttl_s` 0 (the tests' setting) nothing is kept, as app.core.recent reads again."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.core.config import get_settings
+from app.core.time import local_now
+from app.feeds.cache import FeedCache, data_version, minute_key
+from app.feeds.http import not_modified
+
+# A search page is ~28 KB; a town's at a million entries up to ~1.5 MB (few towns are asked).
+PAGES = FeedCache(max_entries=256)
+
+
+@dataclass(frozen=True)
+class Built:
+    response: Response  # rendered (a template response's body is made when it is created)
+    keep: bool = True  # False: this visit did something of its own (recorded a demand)
+
+
+def kept_page(request: Request, session: Session, build: Callable[[datetime], Built]) -> Response:
+    """The page for this URL this minute: kept, or `build(now)` (now: this minute) and kept
+    if it says so. Requests that miss while one builds it wait for that build."""
+    now = local_now().replace(second=0, microsecond=0)
+    if get_settings().data_version_ttl_s <= 0:
+        return build(now).response
+    built: Built | None = None
+
+    def render() -> tuple[bytes, str]:
+        nonlocal built
+        built = build(now)
+        return bytes(built.response.body), built.response.media_type or "text/html"
+
+    key = minute_key(str(request.url), data_version(session), now)
+    page = PAGES.get_or_build(key, render, keep=lambda: built is not None and built.keep)
+    if built is not None and not built.keep:
+        return built.response
+    if not_modified(Headers(scope=request.scope), page.etag, None):
+        return Response(status_code=304, headers={"etag": page.etag})
+    return Response(page.body, media_type=page.media_type, headers={"etag": page.etag})
