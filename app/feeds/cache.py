@@ -6,6 +6,7 @@ database at most once a second per process (`data_version_ttl_s`), so a change i
 that second; the age limit bounds anything the version does not cover (places, interests,
 "next date" notes)."""
 
+import gzip
 import logging
 import time
 from collections import OrderedDict
@@ -36,6 +37,12 @@ class CachedFeed:
     def etag(self) -> str:
         """Its ETag, worked out once (a town's page at a million entries is 1.5 MB)."""
         return etag_of(self.body)
+
+    @cached_property
+    def gzipped(self) -> bytes:
+        """Its body compressed once, for every client that accepts gzip: compressing a town's
+        page for each request (the GZip middleware) took 49 ms of a kept page's 50."""
+        return gzip.compress(self.body, mtime=0)
 
 
 def _always() -> bool:

@@ -6,9 +6,10 @@ a poster or a partner's site was searched and rendered again for each phone: 249
 second on two workers, where the API's answers from memory (app.assets.answers) gave 5,764.
 These pages are the same for everyone (no account, no per-visit token) until the data or the
 minute changes ("starts in 20 min"), so the first visitor's is kept under the key the API's
-answers use and sent to the rest, and a browser that has it gets a 304. A page that records
-each visit (a search that found nothing: app.mapping.demand) is not kept. With
-`data_version_ttl_s` 0 (the tests' setting) nothing is kept, as app.core.recent reads again."""
+answers use and sent to the rest, compressed once, and a browser that has it gets a 304. A
+page that records each visit (a search that found nothing: app.mapping.demand) is not kept.
+With `data_version_ttl_s` 0 (the tests' setting) nothing is kept, as app.core.recent reads
+again."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from starlette.responses import Response
 
 from app.core.config import get_settings
 from app.core.time import local_now
-from app.feeds.cache import FeedCache, data_version, minute_key
+from app.feeds.cache import CachedFeed, FeedCache, data_version, minute_key
 from app.feeds.http import not_modified
 
 # A search page is ~28 KB; a town's at a million entries up to ~1.5 MB (few towns are asked).
@@ -51,6 +52,19 @@ def kept_page(request: Request, session: Session, build: Callable[[datetime], Bu
     page = PAGES.get_or_build(key, render, keep=lambda: built is not None and built.keep)
     if built is not None and not built.keep:
         return built.response
-    if not_modified(Headers(scope=request.scope), page.etag, None):
-        return Response(status_code=304, headers={"etag": page.etag})
-    return Response(page.body, media_type=page.media_type, headers={"etag": page.etag})
+    return kept_response(Headers(scope=request.scope), page)
+
+
+def kept_response(request: Headers, page: CachedFeed) -> Response:
+    """The kept page, compressed once for clients that accept gzip (the GZip middleware passes
+    a response already encoded), each encoding with its own ETag; 304 when the client has it."""
+    headers = {}
+    body, etag = page.body, page.etag
+    if "gzip" in request.get("accept-encoding", ""):  # as the GZip middleware asks
+        body, etag = page.gzipped, page.etag[:-1] + '-gzip"'
+        # (the middleware adds the Vary to what it passes uncompressed)
+        headers = {"content-encoding": "gzip", "vary": "Accept-Encoding"}
+    headers["etag"] = etag
+    if not_modified(request, etag, None):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=page.media_type, headers=headers)

@@ -106,3 +106,20 @@ def test_with_the_tests_setting_nothing_is_kept(client: TestClient, session: Ses
         first = len(_reading_entries(statements))
         client.get(TOWN)
         assert first and len(_reading_entries(statements)) == 2 * first
+
+
+def test_a_kept_page_is_compressed_once_each_encoding_with_its_own_etag(
+    client: TestClient, statements: list[str]
+) -> None:
+    client.get(TOWN)
+    plain = client.get(TOWN, headers={"Accept-Encoding": "identity"})
+    gzipped = client.get(TOWN, headers={"Accept-Encoding": "gzip"})  # decoded by httpx
+    assert "content-encoding" not in plain.headers
+    assert gzipped.headers["content-encoding"] == "gzip"
+    assert gzipped.content == plain.content and "Tipton" in plain.text
+    assert all(r.headers["vary"].count("Accept-Encoding") == 1 for r in (plain, gzipped))
+    assert plain.headers["etag"] != gzipped.headers["etag"]
+    stale = client.get(
+        TOWN, headers={"Accept-Encoding": "gzip", "If-None-Match": plain.headers["etag"]}
+    )
+    assert stale.status_code == 200, "the other encoding's ETag is not this one's"
