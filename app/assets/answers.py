@@ -17,7 +17,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.asgi import AnswerEarlyMiddleware
 from app.core.time import local_now
-from app.feeds.cache import BUILD_WAIT_S, CachedFeed, FeedCache, fresh_version, minute_key
+from app.feeds.cache import (
+    BUILD_WAIT_S,
+    CachedFeed,
+    FeedCache,
+    fresh_version,
+    kept_response,
+    minute_key,
+)
 
 LOG = logging.getLogger("waymark.answers")
 
@@ -62,7 +69,7 @@ class RememberedAnswersMiddleware(AnswerEarlyMiddleware):
             return None
         if found.build_behind:
             self._build_behind(scope)
-        return Response(found.answer.body, media_type=found.answer.media_type)
+        return kept_response(Headers(scope=scope), found.answer)
 
     def _build_behind(self, scope: Scope) -> None:
         """This minute's answer built by sending the request through the app once more, the

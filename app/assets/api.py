@@ -17,7 +17,7 @@ from app.assets.search_params import SEARCH_PARAMETERS, SearchParams, search_par
 from app.assets.service import get_asset
 from app.core.db import SessionFactory, get_session, get_session_factory
 from app.core.time import local_now, next_occurrence
-from app.feeds.cache import data_version
+from app.feeds.cache import data_version, kept_response
 
 router = APIRouter(prefix="/api/v1", tags=["assets"])
 
@@ -89,7 +89,7 @@ def _search_answer(
         # Repeats are answered from memory (app.assets.answers), mostly before reaching here.
         key = answer_key(str(request.url), geojson, data_version(session), local_now())
         answer = SEARCHES.get_or_build(key, build)
-    return Response(answer.body, media_type=answer.media_type)
+    return kept_response(request.headers, answer)
 
 
 @router.get("/assets/{asset_id}", response_model=AssetPublic, summary="One published entry")

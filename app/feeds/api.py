@@ -16,7 +16,7 @@ from app.core.db import get_session
 from app.core.errors import InvalidInputError
 from app.core.heap import collections_paused
 from app.core.time import local_now
-from app.feeds.cache import FEEDS, data_version
+from app.feeds.cache import FEEDS, data_version, kept_response
 from app.feeds.changes import PAGE_SIZE, changes_page
 from app.feeds.http import http_date
 from app.feeds.ical import calendar_for
@@ -57,7 +57,7 @@ def _cached(request: Request, session: Session, build: Callable[[], tuple[bytes,
 
     feed = FEEDS.get_or_build((str(request.url), data_version(session)), paused)
     headers = {"Last-Modified": http_date(last_modified(session))}
-    return Response(feed.body, media_type=feed.media_type, headers=headers)
+    return kept_response(request.headers, feed, headers)
 
 
 def _calendar(request: Request, session: Session, params: SearchParams, name: str) -> Response:

@@ -69,8 +69,9 @@ def etag_of(content: bytes) -> str:
 
 
 async def _with_etag(scope: Scope, start: Message, body: bytes, send: Send) -> None:
-    etag = etag_of(body)
     headers = MutableHeaders(scope=start)
+    # A kept answer or feed carries the ETag worked out when it was kept (app.feeds.cache).
+    etag = headers.get("etag") or etag_of(body)
     headers["etag"] = etag
     headers.setdefault("cache-control", f"public, max-age={get_settings().feed_max_age_s}")
     if not_modified(Headers(scope=scope), etag, headers.get("last-modified")):

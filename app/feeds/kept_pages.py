@@ -22,8 +22,7 @@ from starlette.responses import Response
 
 from app.core.config import get_settings
 from app.core.time import local_now
-from app.feeds.cache import CachedFeed, FeedCache, data_version, minute_key
-from app.feeds.http import not_modified
+from app.feeds.cache import FeedCache, data_version, kept_response, minute_key
 
 # A search page is ~28 KB; a town's at a million entries up to ~1.5 MB (few towns are asked).
 PAGES = FeedCache(max_entries=256)
@@ -53,18 +52,3 @@ def kept_page(request: Request, session: Session, build: Callable[[datetime], Bu
     if built is not None and not built.keep:
         return built.response
     return kept_response(Headers(scope=request.scope), page)
-
-
-def kept_response(request: Headers, page: CachedFeed) -> Response:
-    """The kept page, compressed once for clients that accept gzip (the GZip middleware passes
-    a response already encoded), each encoding with its own ETag; 304 when the client has it."""
-    headers = {}
-    body, etag = page.body, page.etag
-    if "gzip" in request.get("accept-encoding", ""):  # as the GZip middleware asks
-        body, etag = page.gzipped, page.etag[:-1] + '-gzip"'
-        # (the middleware adds the Vary to what it passes uncompressed)
-        headers = {"content-encoding": "gzip", "vary": "Accept-Encoding"}
-    headers["etag"] = etag
-    if not_modified(request, etag, None):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=page.media_type, headers=headers)
