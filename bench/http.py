@@ -27,14 +27,19 @@ from bench import cpu, write_results
 from bench.search import bench_url, prepare_bench_db
 
 PORT = 8765
-# (path, vary): with vary, every request searches around a different point (no cache hits).
+NEAR_B69 = "/api/v1/assets?near=B69%203DE&radius=5&kind=meeting"
+# (path, vary, gzip): with vary, every request searches around a different point (no cache
+# hits); with gzip, it accepts gzip as browsers and phones do (wrk otherwise sends no
+# Accept-Encoding, and every answer goes uncompressed).
 TARGETS = {
-    "trivial /healthz": ("/healthz", False),
-    "API near B69 3DE 5 mi + meeting": ("/api/v1/assets?near=B69%203DE&radius=5&kind=meeting",
-                                        False),
-    "API near distinct points 5 mi + meeting": ("/api/v1/assets?radius=5&kind=meeting", True),
-    "page /search near B69 3DE 5 mi": ("/search?near=B69+3DE&radius=5", False),
-    "page /search near distinct points": ("/search?radius=5", True),
+    "trivial /healthz": ("/healthz", False, False),
+    "API near B69 3DE 5 mi + meeting": (NEAR_B69, False, False),
+    "API near B69 3DE 5 mi + meeting, gzip": (NEAR_B69, False, True),
+    "API near distinct points 5 mi + meeting": ("/api/v1/assets?radius=5&kind=meeting", True,
+                                                False),
+    "page /search near B69 3DE 5 mi": ("/search?near=B69+3DE&radius=5", False, False),
+    "page /search near distinct points": ("/search?radius=5", True, False),
+    "page /towns/oldbury, gzip": ("/towns/oldbury", False, True),
 }  # fmt: skip
 REPORT = Path(__file__).parent / "wrk_report.lua"
 
@@ -81,18 +86,20 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 def _wrk(
-    path: str, vary: bool, seconds: int, connections: int, pids: tuple[int, int | None]
+    target: tuple[str, bool, bool], seconds: int, connections: int, pids: tuple[int, int | None]
 ) -> dict[str, Any]:
+    path, vary, gzip = target
     url = f"http://127.0.0.1:{PORT}{path}"
     env = {**os.environ, "WAYMARK_VARY": "1" if vary else "0"}
+    accept = ["-H", "Accept-Encoding: gzip"] if gzip else []
     # Two seconds of the same requests first, unmeasured: connection pools, PostgreSQL's
     # buffers and the code paths warm (a varied warm-up searches other points than the run).
     warm = {**env, "WAYMARK_VARY_FROM": "3000000"}
-    subprocess.run(["wrk", "-t2", f"-c{connections}", "-d2s", "-s", str(REPORT), url],
+    subprocess.run(["wrk", "-t2", f"-c{connections}", "-d2s", *accept, "-s", str(REPORT), url],
                    check=True, capture_output=True, env=warm)  # fmt: skip
     before = cpu.snapshot(*pids)
     done = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", *accept,
          "-s", str(REPORT), url],
         check=True, capture_output=True, text=True, env=env,
     )  # fmt: skip
@@ -104,8 +111,8 @@ def _wrk(
 
 def _round(seconds: int, connections: int, pids: tuple[int, int | None]) -> dict[str, Any]:
     """Every target once, each as a share of the trivial endpoint's throughput in the round."""
-    targets = {label: _wrk(path, vary, seconds, connections, pids)
-               for label, (path, vary) in TARGETS.items()}  # fmt: skip
+    targets = {label: _wrk(target, seconds, connections, pids)
+               for label, target in TARGETS.items()}  # fmt: skip
     ceiling = targets["trivial /healthz"]["rps"]
     for figures in targets.values():
         figures["pct_of_trivial"] = round(100 * figures["rps"] / ceiling, 1)
