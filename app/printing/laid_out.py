@@ -7,7 +7,12 @@ of its HTML, so it is the same bytes a new layout would give, whoever asked and 
 changed since (an edit, a new day, a different filter all make different HTML): nothing to
 invalidate and nothing one person's PDF could show another. Requests for a PDF being laid
 out wait for that layout rather than starting their own, and a layout carries on when the
-request that started it goes away (the next one will want it)."""
+request that started it goes away (the next one will want it).
+
+Working out the HTML is the rest, and the hash needs it: at 10,000 entries West Bromwich's
+PDF, kept, still took 2.2 s (a 304 1.9 s) to gather and write the HTML again. Each URL's last
+HTML hash is noted with its data version and minute (app.feeds.cache.minute_key): asked again
+within them, the PDF kept under it is sent without the HTML."""
 
 import asyncio
 from collections import OrderedDict
@@ -17,6 +22,8 @@ from threading import Lock
 from app.feeds.http import etag_of
 
 Layout = Callable[[str], Awaitable[bytes]]
+Key = tuple[str, str]  # a URL, and its data version and minute
+NOTED_KEYS = 512
 
 
 def html_etag(html: str) -> str:
@@ -33,6 +40,7 @@ class LaidOutPdfs:
         self._kept: OrderedDict[str, bytes] = OrderedDict()
         self._bytes = 0
         self._pending: dict[str, asyncio.Task[bytes]] = {}
+        self._noted: OrderedDict[Key, str] = OrderedDict()  # key → its HTML's hash
         # The app's requests share one event loop per worker; the lock is for tests and
         # scripts that run several loops in threads.
         self._lock = Lock()
@@ -54,6 +62,24 @@ class LaidOutPdfs:
                 self.layouts += 1
         # Shielded: a request that goes away leaves the layout running for the others.
         return await asyncio.shield(task)
+
+    def note(self, key: Key, etag: str) -> None:
+        """`etag` is the hash of the HTML made for `key`."""
+        with self._lock:
+            self._noted[key] = etag
+            self._noted.move_to_end(key)
+            while len(self._noted) > NOTED_KEYS:
+                self._noted.popitem(last=False)
+
+    def made_for(self, key: Key) -> tuple[str, bytes] | None:
+        """The hash of the HTML made for `key` and its PDF, while that PDF is kept."""
+        with self._lock:
+            etag = self._noted.get(key)
+            kept = self._kept.get(etag) if etag is not None else None
+            if etag is None or kept is None:
+                return None
+            self._kept.move_to_end(etag)
+            return etag, kept
 
     def _settle(self, etag: str, task: "asyncio.Task[bytes]") -> None:
         with self._lock:
@@ -77,4 +103,5 @@ class LaidOutPdfs:
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
+            self._noted.clear()
             self._bytes = 0

@@ -44,4 +44,5 @@ async def town_pdf(slug: str, request: Request, session: SessionDep) -> Response
         request,
         lambda: listing_document(listing_for(session, request, slug)),
         filename=f"waymark-{slug}.pdf",
+        session=session,  # a listing is the entries': the data version covers it
     )

@@ -14,6 +14,7 @@ from weakref import WeakKeyDictionary
 import anyio.to_thread
 from anyio import CapacityLimiter
 from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from weasyprint import HTML
@@ -21,6 +22,8 @@ from weasyprint.urls import URLFetcher
 
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.heap import collections_paused
+from app.core.time import local_now
+from app.feeds.cache import data_version, minute_key
 from app.feeds.http import not_modified
 from app.printing.laid_out import LaidOutPdfs, html_etag
 
@@ -126,17 +129,41 @@ def laid_out_pdfs(app: Any) -> LaidOutPdfs:
 
 
 async def pdf_response(
-    request: Request, build_html: Callable[[], str], *, filename: str | None = None
+    request: Request,
+    build_html: Callable[[], str],
+    *,
+    filename: str | None = None,
+    session: Session | None = None,
 ) -> Response:
     """`build_html` (which reads the database) on a handler thread, then its PDF: one kept for
     the same HTML, or laid out (lay_out). Inline, with the HTML's hash as its ETag: a client
-    that has it gets a 304 and no layout."""
-    html = await run_in_threadpool(build_html)
-    etag = html_etag(html)
+    that has it gets a 304 and no layout. With the request's `session`, a PDF asked for again
+    in the same data version and minute is sent without making its HTML again."""
+    pdfs = laid_out_pdfs(request.app)
+    key = await run_in_threadpool(_key, request, session) if session is not None else None
+    made = pdfs.made_for(key) if key is not None else None
+    html: str | None = None
+    pdf: bytes | None = None
+    if made is not None:
+        etag, pdf = made
+    else:
+        html = await run_in_threadpool(build_html)
+        etag = html_etag(html)
+        if key is not None:
+            pdfs.note(key, etag)
     headers = {"ETag": etag}
     if filename:
         headers["Content-Disposition"] = f'inline; filename="{filename}"'
     if not_modified(request.headers, etag, None):
         return Response(status_code=304, headers={"ETag": etag})
-    pdf = await laid_out_pdfs(request.app).pdf(html, lay_out, etag)
+    if pdf is None:
+        pdf = await pdfs.pdf(cast(str, html), lay_out, etag)
     return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+def _key(request: Request, session: Session) -> tuple[str, str] | None:
+    """The request's URL, data version and minute; None with `data_version_ttl_s` 0 (the
+    tests' setting: read every time), as pages are kept (app.feeds.kept_pages)."""
+    if get_settings().data_version_ttl_s <= 0:
+        return None
+    return minute_key(str(request.url), data_version(session), local_now())

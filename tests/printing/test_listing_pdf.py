@@ -21,6 +21,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app.core.config import get_settings
+from app.feeds import cache
+from app.printing import pages as printing_pages
 from app.printing import pdf
 
 
@@ -241,3 +243,41 @@ def _ended(pid: int, within_s: float = 10) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_asked_again_in_the_same_minute_the_kept_pdf_is_sent_without_its_html(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With versions remembered (production), the HTML made for a URL is noted with its data
+    version and minute: a repeat, or a client that has it, gets the PDF kept under it without
+    the listing being gathered again; an edit (a new version) makes the HTML again."""
+    monkeypatch.setattr(get_settings(), "data_version_ttl_s", 60.0)
+    monkeypatch.setattr(cache._LAST_VERSION, "read_at", float("-inf"))
+    made: list[str] = []
+    document = printing_pages.listing_document
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        made.append(html := document(*args, **kwargs))
+        return html
+
+    monkeypatch.setattr(printing_pages, "listing_document", counted)
+    pdfs = pdf.laid_out_pdfs(client.app)
+    first = client.get("/towns/tipton.pdf")
+    again = client.get("/towns/tipton.pdf")
+    has_it = client.get("/towns/tipton.pdf", headers={"If-None-Match": first.headers["etag"]})
+    assert len(made) == 1 and pdfs.layouts == 1
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    assert again.headers["content-disposition"] == 'inline; filename="waymark-tipton.pdf"'
+    assert has_it.status_code == 304
+    session.execute(
+        text(
+            "UPDATE asset SET name = name || ' (renamed)' WHERE id = (SELECT a.id FROM asset a "
+            "JOIN venue v ON v.id = a.venue_id JOIN place p ON p.id = v.town_id "
+            "WHERE p.slug = 'tipton' AND a.status = 'published' ORDER BY a.id LIMIT 1)"
+        )
+    )
+    cache._LAST_VERSION.read_at = float("-inf")  # a minute later: the version is read again
+    changed = client.get("/towns/tipton.pdf")
+    assert (
+        len(made) == 2 and pdfs.layouts == 2 and "(renamed)" in flat(pdf_text(changed.content)[1])
+    )
