@@ -14,7 +14,7 @@ from app.assets.models import Asset, AssetStatus
 from app.core.config import get_settings
 from app.core.time import local_now
 from app.feeds import cache, kept_pages
-from app.feeds.cache import FeedCache
+from app.feeds.cache import FeedCache, minute_key
 from app.mapping.models import EmptySearch
 from app.places.models import Place
 from app.venues.models import Venue
@@ -87,6 +87,22 @@ def test_the_next_minute_is_built_again(
     monkeypatch.setattr(kept_pages, "local_now", next_minute)
     statements.clear()
     assert client.get(SEARCH).status_code == 200 and _reading_entries(statements)
+
+
+def test_while_this_minutes_page_is_built_the_others_have_last_minutes(
+    client: TestClient, statements: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = client.get(TOWN)
+    later = local_now() + timedelta(minutes=1)
+    monkeypatch.setattr(kept_pages, "local_now", lambda: later)
+    url = str(client.base_url.join(TOWN))
+    this_minute = minute_key(url, cache._LAST_VERSION.version, later.replace(second=0))
+    assert kept_pages.PAGES.claim(this_minute), "another request is building it"
+    statements.clear()
+    meanwhile = client.get(TOWN)
+    assert meanwhile.content == first.content and _reading_entries(statements) == []
+    kept_pages.PAGES.clear()  # (the claim with it)
+    assert client.get(TOWN).status_code == 200 and _reading_entries(statements), "built"
 
 
 def test_a_search_that_found_nothing_is_recorded_each_time_and_not_kept(
