@@ -37,6 +37,9 @@ def town_page(
 def _town_page(request: Request, session: Session, town: Place, now: datetime) -> Response:
     inside = search_assets(session, params=SearchParams(town=town.slug), paginate=False, now=now)
     items = [asset_public(h, inside.towns, inside.now) for h in inside.hits]
+    # The entries as read are done with: at a million entries Oldbury's 3,070 held 13 MB
+    # through the page's rendering (a worker's peak: 269 MB with the page, 170 without).
+    inside.hits.clear()
     outside = search_assets(
         session, params=SearchParams(per_page=NEARBY_SHOWN), around=town,
         around_miles=JUST_OUTSIDE_MILES, now=now,
