@@ -1,4 +1,4 @@
-"""Town and search pages are kept for their URL, data version and minute: a repeat reads no
+"""Town, search, what's-on and print pages are kept for their URL, data version and minute: a repeat reads no
 entries and gets the same bytes and ETag (304 when the browser has it); an edit, a new minute
 or a search that found nothing (recorded each time) is built again."""
 
@@ -39,7 +39,7 @@ def statements(session: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[li
         yield seen
 
 
-@pytest.mark.parametrize("url", [TOWN, SEARCH])
+@pytest.mark.parametrize("url", [TOWN, SEARCH, "/whats-on?town=tipton", "/towns/tipton/print"])
 def test_a_repeat_is_sent_from_memory_with_its_etag(
     client: TestClient, statements: list[str], url: str
 ) -> None:
