@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # PDFs kept per worker by the HTML they were laid out from (app.printing.laid_out): a
     # town's listing at 10,000 entries in the borough is 1.2–2.3 MB and ~28 s to lay out.
     pdf_cache_mb: int = 32
+    # Public pages kept per worker for their minute (app.feeds.kept_pages): a search page is
+    # ~28 KB, a town's page at a million entries up to 1.5 MB and its print view 3.5 MB.
+    page_cache_mb: int = 16
     data_version_ttl_s: float = 1.0  # how long an edit may take to reach cached answers
     secure_cookies: bool = False  # set true behind HTTPS
     stale_after_days: int = 182

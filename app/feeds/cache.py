@@ -76,8 +76,10 @@ class FeedCache:
     being built wait for it (when the minute turned, sixteen requests each built the same
     search, and a feed's first build ran once per waiting client)."""
 
-    def __init__(self, *, max_entries: int = 32) -> None:
+    def __init__(self, *, max_entries: int = 32, max_bytes: int | None = None) -> None:
         self.max_entries = max_entries
+        self.max_bytes = max_bytes  # of bodies: the least recently used dropped past it
+        self._bytes = 0
         self._entries: OrderedDict[tuple[str, str], CachedFeed] = OrderedDict()
         self._building: dict[tuple[str, str], Event] = {}
         self._claims: dict[tuple[str, str], float] = {}  # key → when one was sent to build it
@@ -143,17 +145,27 @@ class FeedCache:
         self, key: tuple[str, str], built: tuple[bytes, str], keep: Callable[[], bool] = _always
     ) -> CachedFeed:
         entry = CachedFeed(*built, time.monotonic())
-        if not keep():
+        if not keep() or (self.max_bytes is not None and len(entry.body) > self.max_bytes):
             return entry
         with self._lock:
+            replaced = self._entries.pop(key, None)
+            self._bytes += len(entry.body) - (len(replaced.body) if replaced else 0)
             self._entries[key] = entry
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            while len(self._entries) > self.max_entries or (
+                self.max_bytes is not None and self._bytes > self.max_bytes
+            ):
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped.body)
         return entry
+
+    @property
+    def kept_bytes(self) -> int:
+        return self._bytes
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
             self._claims.clear()
 
 

@@ -25,8 +25,9 @@ from app.core.config import get_settings
 from app.core.time import local_now
 from app.feeds.cache import FeedCache, data_version, kept_response, minute_key
 
-# A search page is ~28 KB; a town's at a million entries up to ~1.5 MB (few towns are asked).
-PAGES = FeedCache(max_entries=256)
+# Bounded by bytes (`page_cache_mb`): a search page is ~28 KB, a town's at a million entries
+# up to 1.5 MB, and a crawler walking every town's would otherwise keep 256 of them.
+PAGES = FeedCache(max_entries=256, max_bytes=get_settings().page_cache_mb << 20)
 
 
 @dataclass(frozen=True)

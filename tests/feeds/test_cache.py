@@ -150,3 +150,24 @@ def test_a_failed_build_frees_its_claim() -> None:
     with pytest.raises(RuntimeError):
         cache_.get_or_build(("u", "v"), broken)
     assert cache_.claim(("u", "v")), "the next request may try at once"
+
+
+def test_bounded_by_bytes_the_least_recently_used_go_first() -> None:
+    kept = FeedCache(max_entries=10, max_bytes=100)
+
+    def body(size: int) -> tuple[bytes, str]:
+        return b"x" * size, "text/html"
+
+    kept.get_or_build(("a", "v"), lambda: body(40))
+    kept.get_or_build(("b", "v"), lambda: body(40))
+    assert kept.get(("a", "v")) is not None  # a is now the more recently used
+    kept.get_or_build(("c", "v"), lambda: body(40))
+    assert kept.get(("b", "v")) is None and kept.get(("a", "v")) is not None
+    assert kept.kept_bytes == 80
+    kept.get_or_build(("a", "v2"), lambda: body(30))  # a new version: a page of its own
+    assert kept.kept_bytes == 70 and kept.get(("c", "v")) is None, "c: the least recent"
+    too_big = kept.get_or_build(("d", "v"), lambda: body(101))
+    assert too_big.body == b"x" * 101 and kept.get(("d", "v")) is None, "sent, not kept"
+    assert kept.kept_bytes == 70
+    kept.clear()
+    assert kept.kept_bytes == 0
