@@ -1,6 +1,6 @@
-"""Town, search, what's-on and print pages are kept for their URL, data version and minute: a repeat reads no
-entries and gets the same bytes and ETag (304 when the browser has it); an edit, a new minute
-or a search that found nothing (recorded each time) is built again."""
+"""Town, search, what's-on and print pages are kept for their URL, data version and minute: a
+repeat reads no entries and gets the same bytes and ETag (304 when the browser has it); an
+edit, a new minute or a search that found nothing (recorded each time) is built again."""
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
