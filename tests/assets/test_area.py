@@ -173,3 +173,29 @@ def test_every_access_feature_has_its_number_in_the_keys() -> None:
     """Features are numbered in AccessFeature's order by migration 0029: a new one needs a
     migration that adds it at the end of the list, or searches needing it would find none."""
     assert list(migration("0029_area_access_keys.py").FEATURES) == [f.value for f in AccessFeature]
+
+
+def test_the_planner_has_statistics_on_the_keys_with_features(session: Session) -> None:
+    """Migration 0030: the expression the access index is over has statistics of its own
+    (element frequencies), and a search's estimate comes from them, not from the 0.5% a key
+    was guessed to match without them."""
+    session.execute(text("ANALYZE asset"))
+    key, share = session.execute(
+        text(
+            "SELECT e, f FROM pg_stats_ext_exprs AS s, "
+            "unnest(s.most_common_elems::text::integer[], s.most_common_elem_freqs) AS u(e, f) "
+            "WHERE s.statistics_name = 'st_asset_area_access_keys' AND e IS NOT NULL "
+            "ORDER BY f DESC LIMIT 1"
+        )
+    ).one()
+    entries = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'asset'"))
+    plan = session.execute(
+        text(
+            "EXPLAIN (FORMAT JSON) SELECT id FROM asset "
+            "WHERE area_access_keys(area_keys, access) && ARRAY[:key]"
+        ),
+        {"key": key},
+    ).scalar_one()
+    expected = share * entries
+    assert share > 0.02 and expected > 2 * 0.005 * entries, "a key more common than the guess"
+    assert abs(plan[0]["Plan"]["Plan Rows"] - expected) <= max(1.0, 0.1 * expected)
