@@ -23,6 +23,13 @@ from app.assets.slots import start_codes
 # merges its lists item by item, and 504 keys (no kind, any evening of the week, 9 cells)
 # took 206 ms where walking the nearest entries took 9.
 MAX_KEYS_PER_CELL = 8
+# Up to this many they are asked when nearly every entry the walk would read is rejected:
+# soonest first (it reads every match) or text and an access feature together. At a million
+# entries with every kind on two evenings (16 keys), near B69 5 mi soonest first 178 -> 35 ms,
+# London 10 mi "recovery" and step-free 164 -> 18, B69 10 mi the same 157 -> 15; but with text
+# alone or a feature alone (common among the nearest) the walk stays faster: 10-31 ms against
+# 28-52 with the keys, and sorted by name 24 against 31.
+MAX_KEYS_PER_CELL_SELECTIVE = 16
 
 
 def keyed(p: SearchParams, sort: Sort) -> bool:
@@ -31,11 +38,15 @@ def keyed(p: SearchParams, sort: Sort) -> bool:
     features (the index's other columns) or an order that reads every match (soonest or
     name first). Measured at a million entries: a near + day search sorted by distance
     without text or access is faster walking the nearest entries (14 ms; 29 with the keys);
-    with them, or sorted soonest or by name, the keys are (11-36 ms against 24-238)."""
+    with them, or sorted soonest or by name, the keys are (11-36 ms against 24-238). With
+    more keys a cell, only the most selective searches ask them (MAX_KEYS_PER_CELL_SELECTIVE)."""
     if not (p.near and (p.day or p.time)):
         return False
-    if len(_kinds(p)) * len(_codes(p)) > MAX_KEYS_PER_CELL:
+    keys = len(_kinds(p)) * len(_codes(p))
+    if keys > MAX_KEYS_PER_CELL_SELECTIVE:
         return False
+    if keys > MAX_KEYS_PER_CELL:
+        return sort == Sort.next or bool(p.q and p.access)
     return bool(p.q or p.access) or sort != Sort.distance
 
 

@@ -30,6 +30,10 @@ SEARCHES: list[dict[str, Any]] = [
      "access": ["step_free"], "q": "recovery", "sort": "next"},  # the combined search's shape
     {"near": "B69 3DE", "radius": 5, "day": ["sat", "sun"], "q": "walk", "kind": ["club"],
      "sort": "next"},
+    # Every kind on two evenings: 16 keys a cell, asked soonest first or with text and access.
+    {"near": "B69 3DE", "radius": 5, "day": ["mon", "tue"], "time": "evening", "sort": "next"},
+    {"near": "B69 3DE", "radius": 10, "day": ["mon", "tue"], "time": "evening",
+     "access": ["step_free"], "q": "meeting"},
 ]  # fmt: skip
 
 
@@ -69,6 +73,13 @@ def test_when_the_keys_are_not_asked() -> None:
     # Any kind on any evening is 56 keys a cell: merging them costs more than they save.
     evenings = SearchParams.model_validate({"near": "B69 3DE", "time": "evening", "q": "walk"})
     assert not area.keyed(evenings, Sort.next)
+    # Any kind on two evenings, 16: asked only when few of the nearest would pass.
+    two = {"near": "B69 3DE", "day": ["mon", "tue"], "time": "evening"}
+    assert area.keyed(SearchParams.model_validate(two), Sort.next)
+    assert not area.keyed(SearchParams.model_validate(two), Sort.name)
+    assert not area.keyed(SearchParams.model_validate({**two, "q": "walk"}), Sort.distance)
+    both = SearchParams.model_validate({**two, "q": "walk", "access": ["step_free"]})
+    assert area.keyed(both, Sort.distance)
 
 
 def test_every_entry_within_reach_has_a_key_the_search_lists(session: Session) -> None:
