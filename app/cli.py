@@ -161,8 +161,8 @@ def print_towns(
     from app.core.time import local_now
     from app.places.models import PlaceKind
     from app.places.service import list_places
+    from app.printing.html_to_pdf import render_pdf
     from app.printing.listing import build_listing
-    from app.printing.pdf import render_pdf
     from app.printing.render import listing_document
 
     out.mkdir(parents=True, exist_ok=True)
@@ -189,9 +189,9 @@ def newsletter(
 ) -> None:
     """Publish the next newsletter edition and write it as HTML, PDF and plain text."""
     from app.core.time import local_now
+    from app.printing.html_to_pdf import render_pdf
     from app.printing.newsletter import as_text, publish_edition
     from app.printing.newsletter_pages import render_newsletter
-    from app.printing.pdf import render_pdf
 
     out.mkdir(parents=True, exist_ok=True)
     with _session() as session:

@@ -20,10 +20,10 @@ def _time_all(label: str) -> dict[str, Any]:
     from app.core.time import local_now
     from app.places.models import PlaceKind
     from app.places.service import list_places
+    from app.printing.html_to_pdf import render_pdf
     from app.printing.listing import build_listing
     from app.printing.newsletter import draft
     from app.printing.newsletter_pages import render_newsletter
-    from app.printing.pdf import render_pdf
     from app.printing.render import listing_document
 
     result: dict[str, Any] = {"data": label, "towns": {}}

@@ -1,4 +1,9 @@
-"""HTML → PDF with WeasyPrint, fetching nothing from the network or outside our static files."""
+"""PDF responses: HTML laid out (app.printing.html_to_pdf) on a thread or in a child process,
+kept by the HTML it was laid out from (app.printing.laid_out).
+
+WeasyPrint is imported where a layout happens, not with the app: it is 27 MB of every
+worker's memory (0.5 s to import) that a worker which never lays out a short document does
+not need; the layout children fork from a server that has it loaded."""
 
 import asyncio
 import multiprocessing
@@ -7,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any, cast
 from weakref import WeakKeyDictionary
 
@@ -17,43 +21,12 @@ from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
-from app.core.config import PROJECT_ROOT, get_settings
-from app.core.heap import collections_paused
+from app.core.config import get_settings
 from app.core.time import local_now
 from app.feeds.cache import data_version, minute_key
 from app.feeds.http import not_modified
 from app.printing.laid_out import LaidOutPdfs, html_etag
-
-STATIC_DIR = (PROJECT_ROOT / "app" / "static").resolve()
-
-
-class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
-    """data: URIs and files under app/static; anything else is refused."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols={"data", "file"}, timeout=1)
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("file:"):
-            path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-            if not path.is_relative_to(STATIC_DIR):
-                raise ValueError(f"refusing to read {url} (outside the static files)")
-        return super().fetch(url, headers)
-
-
-def render_pdf(html: str) -> bytes:
-    """The PDF, laid out with the cyclic collector paused: WeasyPrint's boxes all live until
-    the end, and the collector's ever longer passes over them were 4.6 of Tipton's 20.2 s at
-    10,000 entries in the borough (7.4 of West Bromwich's 34.2; peak RSS 926 → 945 MB)."""
-    with collections_paused():
-        pdf: bytes = HTML(
-            string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher()
-        ).write_pdf()
-    return pdf
-
 
 # Short documents are laid out in the worker, on threads of their own (at most LAYOUT_THREADS at a
 # time: on the handlers' threads a few long ones would hold up every page of the worker). A
@@ -100,7 +73,7 @@ def layout_child(*, owner: int | None = None) -> ProcessPoolExecutor:
     """A child process for one layout, forked from the server that has WeasyPrint loaded, that
     ends once `owner` (this process) has."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, "app.printing.html_to_pdf"])
     return ProcessPoolExecutor(
         1, mp_context=context, initializer=_watch_owner, initargs=(owner or os.getpid(),)
     )
@@ -109,6 +82,8 @@ def layout_child(*, owner: int | None = None) -> ProcessPoolExecutor:
 async def lay_out(html: str) -> bytes:
     """`render_pdf` on a layout thread, or for a long document in a child process of its own
     (which ends with it), awaited without holding a handler thread."""
+    from app.printing.html_to_pdf import render_pdf  # WeasyPrint, at the first layout
+
     if len(html) <= LAYOUT_HERE_UP_TO:
         threads = _limiter(_LAYOUT, LAYOUT_THREADS)
         return await anyio.to_thread.run_sync(render_pdf, html, limiter=threads)

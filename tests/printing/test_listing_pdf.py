@@ -4,6 +4,7 @@ import io
 import os
 import re
 import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -126,7 +127,7 @@ def test_print_view_html_and_bad_filters(client: TestClient) -> None:
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:9/x.css", "file:///etc/passwd"])
 def test_pdf_fetcher_refuses_anything_outside_the_static_files(url: str) -> None:
-    from app.printing.pdf import StaticOnlyFetcher
+    from app.printing.html_to_pdf import StaticOnlyFetcher
 
     with pytest.raises(ValueError, match=r"refusing|disallowed"):
         StaticOnlyFetcher().fetch(url)
@@ -281,3 +282,13 @@ def test_asked_again_in_the_same_minute_the_kept_pdf_is_sent_without_its_html(
     assert (
         len(made) == 2 and pdfs.layouts == 2 and "(renamed)" in flat(pdf_text(changed.content)[1])
     )
+
+
+def test_the_app_loads_weasyprint_only_to_lay_out() -> None:
+    """WeasyPrint is 27 MB of a worker's memory: a worker that serves pages and searches never
+    loads it (app.printing.pdf imports it at the first layout)."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, app.main; print('weasyprint' in sys.modules)"],
+        capture_output=True, text=True, check=True, env={**os.environ, "LOG_LEVEL": "warning"},
+    )  # fmt: skip
+    assert loaded.stdout.strip() == "False"
