@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.assets import search
@@ -16,6 +16,7 @@ from app.core.recent import Recent
 from app.core.templating import templates
 from app.core.time import local_now
 from app.feeds.cache import data_version
+from app.feeds.kept_pages import Built, kept_page
 from app.places.models import PlaceKind
 from app.places.service import list_places
 
@@ -47,7 +48,13 @@ _ON_TODAY = Recent(_on_today, key=lambda s: (data_version(s), local_now().strfti
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: Annotated[Session, Depends(get_session)]) -> HTMLResponse:
+def home(request: Request, session: Annotated[Session, Depends(get_session)]) -> Response:
+    # Kept for the minute (app.feeds.kept_pages): when the minute turns one visitor works out
+    # "on today" and the rest have last minute's page meanwhile, rather than each doing it.
+    return kept_page(request, session, lambda now: Built(_home(request, session)))
+
+
+def _home(request: Request, session: Session) -> Response:
     today = _ON_TODAY.get(session)
     return templates().TemplateResponse(
         request,

@@ -1,5 +1,5 @@
-"""Public pages kept in memory by URL, data version and minute, sent with an ETag: a town's
-page and its print view, the search page and what's on.
+"""Public pages kept in memory by URL, data version and minute, sent with an ETag: the home
+page, a town's page and its print view, the search page and what's on.
 
 A town's page lists everything in it: at a million entries Oldbury's 3,070 entries took
 1.6-1.9 s to search, present and render (1.5 MB), for every visitor. A search page shared on
