@@ -46,7 +46,19 @@ QUERIES: dict[str, dict[str, Any]] = {
         "q": "recovery",
         "sort": "next",
     },
-}
+    # No kind chosen (a search form's default), two evenings, near the densest place: the
+    # walk and the area keys each lose on one of these (app.assets.area).
+    "no kind: B69 5 mi, Mon/Tue evening, soonest first": {
+        "near": "B69 3DE", "radius": 5, "day": ["mon", "tue"], "time": "evening", "sort": "next",
+    },
+    "no kind: B69 5 mi, Mon/Tue evening, q=recovery": {
+        "near": "B69 3DE", "radius": 5, "day": ["mon", "tue"], "time": "evening", "q": "recovery",
+    },
+    "no kind: B69 10 mi, Mon/Tue evening, step-free, q=recovery": {
+        "near": "B69 3DE", "radius": 10, "day": ["mon", "tue"], "time": "evening",
+        "access": ["step_free"], "q": "recovery",
+    },
+}  # fmt: skip
 
 
 def bench_now() -> datetime:
