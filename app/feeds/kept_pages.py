@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
-from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -36,12 +35,22 @@ class Built:
     keep: bool = True  # False: this visit did something of its own (recorded a demand)
 
 
+def page_key(request: Request, session: Session, now: datetime) -> tuple[str, str] | None:
+    """What the request is answered with in `now`'s minute is kept under: its URL, the data
+    version and the minute (minute_key); None with `data_version_ttl_s` 0 (the tests' setting),
+    when nothing is kept, as app.core.recent reads every time."""
+    if get_settings().data_version_ttl_s <= 0:
+        return None
+    return minute_key(str(request.url), data_version(session), now)
+
+
 def kept_page(request: Request, session: Session, build: Callable[[datetime], Built]) -> Response:
     """The page for this URL this minute: kept, or `build(now)` (now: this minute) and kept
     if it says so. Requests that miss while one builds it have last minute's page, or without
     one wait for that build."""
     now = local_now().replace(second=0, microsecond=0)
-    if get_settings().data_version_ttl_s <= 0:
+    key = page_key(request, session, now)
+    if key is None:
         return build(now).response
     built: Built | None = None
 
@@ -50,16 +59,15 @@ def kept_page(request: Request, session: Session, build: Callable[[datetime], Bu
         built = build(now)
         return bytes(built.response.body), built.response.media_type or "text/html"
 
-    url, version = str(request.url), data_version(session)
-    key = minute_key(url, version, now)
     page = PAGES.get(key)
     if page is None:
         # While one request builds this minute's page, the rest have last minute's: Oldbury's
         # took 1.7 s to build, and every request waiting for it put two workers' p99 at 0.4-1.2 s.
-        last = PAGES.get(minute_key(url, version, now - timedelta(minutes=1)))
+        last_key = page_key(request, session, now - timedelta(minutes=1))
+        last = PAGES.get(last_key) if last_key is not None else None
         if last is not None and not PAGES.claim(key):
-            return kept_response(Headers(scope=request.scope), last)
+            return kept_response(request.headers, last)
         page = PAGES.get_or_build(key, render, keep=lambda: built is not None and built.keep)
     if built is not None and not built.keep:
         return built.response
-    return kept_response(Headers(scope=request.scope), page)
+    return kept_response(request.headers, page)

@@ -24,8 +24,8 @@ from starlette.responses import Response
 
 from app.core.config import get_settings
 from app.core.time import local_now
-from app.feeds.cache import data_version, minute_key
 from app.feeds.http import not_modified
+from app.feeds.kept_pages import page_key
 from app.printing.laid_out import LaidOutPdfs, html_etag
 
 # Short documents are laid out in the worker, on threads of their own (at most LAYOUT_THREADS at a
@@ -115,7 +115,11 @@ async def pdf_response(
     that has it gets a 304 and no layout. With the request's `session`, a PDF asked for again
     in the same data version and minute is sent without making its HTML again."""
     pdfs = laid_out_pdfs(request.app)
-    key = await run_in_threadpool(_key, request, session) if session is not None else None
+    key = (
+        await run_in_threadpool(page_key, request, session, local_now())
+        if session is not None
+        else None
+    )
     made = pdfs.made_for(key) if key is not None else None
     html: str | None = None
     pdf: bytes | None = None
@@ -134,11 +138,3 @@ async def pdf_response(
     if pdf is None:
         pdf = await pdfs.pdf(cast(str, html), lay_out, etag)
     return Response(pdf, media_type="application/pdf", headers=headers)
-
-
-def _key(request: Request, session: Session) -> tuple[str, str] | None:
-    """The request's URL, data version and minute; None with `data_version_ttl_s` 0 (the
-    tests' setting: read every time), as pages are kept (app.feeds.kept_pages)."""
-    if get_settings().data_version_ttl_s <= 0:
-        return None
-    return minute_key(str(request.url), data_version(session), local_now())
