@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
+from app.assets.estimates import cell_of
 from app.assets.search_query import SearchQuery
 from app.core.explain import ExplainJson, estimated_rows
 from app.core.fixed import settings_for
@@ -42,9 +43,13 @@ CUT_HERE_UP_TO = 100
 
 def expected_matches(session: Session, query: SearchQuery) -> int:
     """How many matches the planner expects: of query.estimated, a circle's share of its
-    square around a place."""
-    plan = query.made.rows(session, _explained(query), query.values, "explained")
-    return _expected(query, plan)
+    square around a place; asked once for the shape where it is (app.assets.estimates)."""
+    cell, values = cell_of(query.values, query.radius_m)
+    kept = query.made.estimates.get(cell)
+    if kept is not None:
+        return kept
+    plan = query.made.rows(session, _explained(query), values, "explained")
+    return query.made.estimates.keep(cell, _expected(query, plan))
 
 
 def _explained(query: SearchQuery) -> ExplainJson:
@@ -63,14 +68,21 @@ def _expected_and_first_page(
     stopped among entries as far as the page's last; page_rows reads further). For a shape
     whose last search expected more than are counted: the page is then read whatever the
     estimate says, and reading it with the estimate saved a round trip (0.04-0.08 ms of
-    Python and ~0.04 of PostgreSQL a distinct near search at a million entries)."""
+    Python and ~0.04 of PostgreSQL a distinct near search at a million entries). The
+    estimate kept for where the search is, the page is read alone."""
     limit = per_page + TIE_MARGIN
-    nearest = _nearest(query, limit)
-    kept = [(_explained(query), "explained"), (nearest, ("nearest", limit))]
-    plan, walk = query.made.rows_together(session, kept, query.values)
+    nearest = (_nearest(query, limit), ("nearest", limit), query.values)
+    cell, values = cell_of(query.values, query.radius_m)
+    estimate = query.made.estimates.get(cell)
+    if estimate is None:
+        explained = (_explained(query), "explained", values)
+        plan, walk = query.made.rows_together(session, [explained, nearest])
+        estimate = query.made.estimates.keep(cell, _expected(query, plan))
+    else:
+        (walk,) = query.made.rows_together(session, [nearest])
     rows, walked, furthest = _cut_from(walk, 0, per_page)
     settled = _cut_settled(rows, walked, furthest, limit)
-    return _expected(query, plan), [(r[0], r[1]) for r in rows] if settled else None
+    return estimate, [(r[0], r[1]) for r in rows] if settled else None
 
 
 def page(query: SearchQuery, offset: int, per_page: int, margin: int = TIE_MARGIN) -> Select[Any]:

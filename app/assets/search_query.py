@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Select
 from sqlmodel import Session
 
+from app.assets.estimates import KeptEstimates
 from app.core.fixed import FixedStatement, fix, run_together, settings_for
 
 
@@ -27,6 +28,8 @@ class Made:
         # Whether the shape's last search was expected to match more than are counted: its
         # next first page is then read nearest first with the estimate (paging.page_counted).
         self.many = False
+        # The planner's estimates of the shape's matches, by where it was searched.
+        self.estimates = KeptEstimates()
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
         made = self._made.get(key)
@@ -50,12 +53,12 @@ class Made:
         return self._fixed(session, statement, key).run(session, settings=settings, **values)
 
     def rows_together(
-        self, session: Session, kept: Sequence[tuple[Any, Hashable]], values: dict[str, Any]
+        self, session: Session, kept: Sequence[tuple[Any, Hashable, dict[str, Any]]]
     ) -> list[Sequence[Any]]:
-        """The rows of each (statement, the key it is kept under), sent in one round trip
-        (shared statements only)."""
+        """The rows of each (statement, the key it is kept under, its values), sent in one
+        round trip (shared statements only)."""
         assert self.shared
-        runs = [(self._fixed(session, statement, key), values) for statement, key in kept]
+        runs = [(self._fixed(session, statement, key), values) for statement, key, values in kept]
         return list(run_together(session, runs, plan_once=False))
 
     def _fixed(self, session: Session, statement: Any, key: Hashable) -> FixedStatement:
