@@ -16,6 +16,7 @@ Ties in start go nearest first around a place (the bound and the distance are bo
 index's rows, so no entry is read to order them), else in name order as pages are."""
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -31,6 +32,7 @@ from app.assets.models import Asset, WeekSpan
 from app.assets.paging import nearest_first
 from app.assets.search_query import SearchQuery
 from app.assets.upcoming import DAY_MINUTES, WEEK_MINUTES, next_start_bound, week_minute
+from app.core.fixed import own_transaction
 from app.core.time import Occurrence, next_occurrence
 
 # sort=next by the entries' own bounds orders at most this many matches.
@@ -268,21 +270,23 @@ def _from_bounds(
     # Around a place, the first matches are the nearest, walked from the KNN index (the
     # planner, expecting fewer than the cap, sorted every match instead: see nearest_first).
     rows: Result[Any]
-    with nearest_first(session, query.walks_nearest):
-        if few:
-            rows = session.connection().execute(statement, query.values)
-        else:
-            chunked = statement.execution_options(yield_per=COMPUTED_CHUNK)
-            rows = session.execute(chunked, query.values)
-    reading = _Reading(session, query, now, kept_before=None)
-    matched = 0
-    size = min(2 * need, COMPUTED_CHUNK) if need else COMPUTED_CHUNK
-    while chunk := rows.fetchmany(size):
-        matched = int(chunk[0][-1])  # count(*) over every match, read or not
-        if reading.take(chunk, need):
-            break
-        size = COMPUTED_CHUNK
-    rows.close()
+    # A server-side cursor is read in the transaction it was opened in (fixed.own_transaction).
+    with nullcontext() if few else own_transaction(session):
+        with nearest_first(session, query.walks_nearest):
+            if few:
+                rows = session.connection().execute(statement, query.values)
+            else:
+                chunked = statement.execution_options(yield_per=COMPUTED_CHUNK)
+                rows = session.execute(chunked, query.values)
+        reading = _Reading(session, query, now, kept_before=None)
+        matched = 0
+        size = min(2 * need, COMPUTED_CHUNK) if need else COMPUTED_CHUNK
+        while chunk := rows.fetchmany(size):
+            matched = int(chunk[0][-1])  # count(*) over every match, read or not
+            if reading.take(chunk, need):
+                break
+            size = COMPUTED_CHUNK
+        rows.close()
     return reading.timed, matched
 
 

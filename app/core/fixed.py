@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import ARRAY, Float, Numeric, Select
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
@@ -70,17 +71,56 @@ def setting(name: str, value: str) -> str:
     return f"SET LOCAL {name} = {value}"
 
 
+def _local(name: str, value: str) -> str:
+    """A setting until a pipeline's end, in a session that reads without a transaction (see
+    reads_alone): the statements before its Sync are one transaction, but SET LOCAL outside
+    an explicit one logs a warning in the server's log at every run; set_config does not."""
+    return f"SELECT set_config('{name}', '{value}', true)"
+
+
+def reads_alone(connection: Connection) -> bool:
+    """Whether the session reads without a transaction around its statements, each round trip
+    its own (app.core.db.reading_session), and is not in one of its own now."""
+    driver = connection.connection.driver_connection
+    return bool(
+        driver is not None
+        and driver.autocommit
+        and driver.info.transaction_status == TransactionStatus.IDLE
+    )
+
+
+@contextmanager
+def own_transaction(session: Session) -> Iterator[None]:
+    """The statements inside in one transaction, also in a session that reads without one
+    (settings for several round trips, a server-side cursor); nothing in any other session."""
+    connection = session.connection()
+    if not reads_alone(connection):
+        yield
+        return
+    connection.exec_driver_sql("BEGIN")
+    try:
+        yield
+    except BaseException:
+        connection.exec_driver_sql("ROLLBACK")
+        raise
+    connection.exec_driver_sql("COMMIT")
+
+
 @contextmanager
 def settings_for(session: Session, settings: Mapping[str, str]) -> Iterator[None]:
     """`settings` for the statements run inside, the connection's own again after them."""
-    connection = session.connection()
-    for name, value in settings.items():
-        connection.exec_driver_sql(setting(name, value))
-    try:
+    if not settings:
         yield
-    finally:
-        for name in settings:
-            connection.exec_driver_sql(setting(name, "DEFAULT"))
+        return
+    with own_transaction(session):
+        connection = session.connection()
+        for name, value in settings.items():
+            connection.exec_driver_sql(setting(name, value))
+        try:
+            yield
+        finally:
+            for name in settings:
+                connection.exec_driver_sql(setting(name, "DEFAULT"))
 
 
 def run_together(
@@ -101,8 +141,11 @@ def run_together(
     assert driver is not None  # a checked-out connection always has one
     driver_error = connection.dialect.loaded_dbapi.Error
     sent = [(fixed, {**fixed.constants, **values}) for fixed, values in runs]
-    before = [setting(name, value) for name, value in around.items()]
-    after = [setting(name, "DEFAULT") for name in around]
+    if reads_alone(connection):  # the pipeline is its own transaction, its settings end with it
+        before, after = [_local(name, value) for name, value in around.items()], []
+    else:
+        before = [setting(name, value) for name, value in around.items()]
+        after = [setting(name, "DEFAULT") for name in around]
     cursors: list[Any] = []
 
     def send(sql: str, parameters: dict[str, Any] | None, prepare: bool | None = None) -> Any:

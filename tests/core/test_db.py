@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
 from app.core import db
-from app.core.db import get_session, get_session_factory, request_session
+from app.core.db import get_session, get_session_factory, reading_session, request_session
 from tests.statements import sent_statements
 
 
@@ -56,7 +56,7 @@ def test_work_that_raises_is_not_committed(commits: list[Session]) -> None:
 
 def test_sync_and_async_handlers_get_the_same_sessions(commits: list[Session]) -> None:
     sessions = asyncio.run(get_session_factory())  # no thread: FastAPI awaits it on the loop
-    assert sessions is request_session
+    assert sessions is reading_session
     dependency = get_session()
     session = next(dependency)
     session.execute(text("SELECT 1"))
