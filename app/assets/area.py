@@ -23,30 +23,38 @@ from app.assets.slots import start_codes
 # merges its lists item by item, and 504 keys (no kind, any evening of the week, 9 cells)
 # took 206 ms where walking the nearest entries took 9.
 MAX_KEYS_PER_CELL = 8
-# Up to this many they are asked when nearly every entry the walk would read is rejected:
-# soonest first (it reads every match) or text and an access feature together. At a million
-# entries with every kind on two evenings (16 keys), near B69 5 mi soonest first 178 -> 35 ms,
-# London 10 mi "recovery" and step-free 164 -> 18, B69 10 mi the same 157 -> 15; but with text
-# alone or a feature alone (common among the nearest) the walk stays faster: 10-31 ms against
-# 28-52 with the keys, and sorted by name 24 against 31.
+# Up to this many they are asked when few entries match: soonest first (it reads every match)
+# and text with an access feature always (near B69 5 mi, every kind on two evenings (16 keys),
+# soonest first 178 -> 35 ms at a million entries; London 10 mi "recovery" and step-free
+# 164 -> 18); text alone, a feature alone or by name when the planner expects few enough to
+# be counted (see keyed).
 MAX_KEYS_PER_CELL_SELECTIVE = 16
 
 
-def keyed(p: SearchParams, sort: Sort) -> bool:
+def keyed(p: SearchParams, sort: Sort) -> bool | None:
     """Whether the search's place, kinds and times are asked of the area keys: a place to
     search around, a day or a time band, few kind × slot keys, and either text or access
     features (the index's other columns) or an order that reads every match (soonest or
     name first). Measured at a million entries: a near + day search sorted by distance
     without text or access is faster walking the nearest entries (14 ms; 29 with the keys);
-    with them, or sorted soonest or by name, the keys are (11-36 ms against 24-238). With
-    more keys a cell, only the most selective searches ask them (MAX_KEYS_PER_CELL_SELECTIVE)."""
+    with them, or sorted soonest or by name, the keys are (11-36 ms against 24-238).
+
+    None: it turns on how many match (search._build asks the planner, then keys the search
+    when the matches will be counted, paging.TRUST_ESTIMATE_ABOVE): with more keys a cell
+    (MAX_KEYS_PER_CELL_SELECTIVE) and text alone, a feature alone or sorted by name, the
+    nearest walk counts its 501 matches by reading every entry that fails (near B69 5 mi,
+    two evenings, "recovery", 1,001 expected: 49 ms walked, 17 keyed; parking 49 and 15),
+    where the keys read every match (B69 25 mi, "recovery", 3,360 expected: 8 and 28; London
+    10 mi 6,286: 7 and 36)."""
     if not (p.near and (p.day or p.time)):
         return False
     keys = len(_kinds(p)) * len(_codes(p))
     if keys > MAX_KEYS_PER_CELL_SELECTIVE:
         return False
     if keys > MAX_KEYS_PER_CELL:
-        return sort == Sort.next or bool(p.q and p.access)
+        if sort == Sort.next or (p.q and p.access):
+            return True
+        return None if p.q or p.access or sort == Sort.name else False
     return bool(p.q or p.access) or sort != Sort.distance
 
 

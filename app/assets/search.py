@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from app.assets import paging
+from app.assets import area, paging
 from app.assets.filters import resolve_town
 from app.assets.light import load_light, towns_of
 from app.assets.models import Asset, AssetKind, AssetStatus
@@ -86,8 +86,15 @@ def _build(
             raise InvalidInputError(exc.message, field="near") from exc
         values = origin_values(result.origin.point)
         radius_m = miles_to_metres(min(params.radius, get_settings().max_radius_miles))
-    shape = Shape(params, now, sort, result.town, statuses, around, around_miles, radius_m)
-    return replace(statements_for(shape), values=values)
+    keyed = area.keyed(params, sort)
+    shape = Shape(params, now, sort, result.town, statuses, around, around_miles, radius_m,
+                  by_area=bool(keyed))  # fmt: skip
+    query = replace(statements_for(shape), values=values)
+    if keyed is None and paging.expected_matches(session, query) <= paging.TRUST_ESTIMATE_ABOVE:
+        # Few enough to be counted: the keys read them, where the walk read every entry
+        # that fails on its way to the count's 501 (app.assets.area.keyed).
+        query = replace(statements_for(replace(shape, by_area=True)), values=values)
+    return query
 
 
 def search_assets(

@@ -75,6 +75,7 @@ class Shape:
     around: Place | None
     around_miles: float
     radius_m: float
+    by_area: bool  # kinds and start slots asked of the area keys (app.assets.area.keyed)
 
     def key(self) -> Hashable | None:
         """What the statements depend on: the parameters, the town's id and, when they test
@@ -86,13 +87,14 @@ class Shape:
         town = self.town.id if self.town is not None else None
         # For a shape tested against the clock, its moment: a search's minute (search_assets).
         moment = self.now if reads_the_clock(p) or self.sort == Sort.next else None
-        return (filters, bool(p.near), self.sort, self.statuses, self.radius_m, town, moment)
+        return (filters, bool(p.near), self.sort, self.statuses, self.radius_m, town, moment,
+                self.by_area)  # fmt: skip
 
     def make(self) -> SearchQuery:
         params, now, sort = self.params, self.now, self.sort
         # One table: the asset carries its venue's point and town (kept by triggers).
         stmt = select(col(Asset.id))
-        by_area = area.keyed(params, sort)  # kinds and start slots asked of the area keys
+        by_area = self.by_area
         conditions = filter_conditions(params, now, place=self.town, by_area=by_area)
         stmt = stmt.where(col(Asset.status).in_(self.statuses), *conditions)
         order: list[Any] = [func.lower(col(Asset.name)), col(Asset.id)]

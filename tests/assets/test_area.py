@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.assets import area
+from app.assets import area, paging
 from app.assets.models import AssetKind
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams, Sort
 from app.venues.models import AccessFeature
 from tests.migration_module import migration
+from tests.statements import sent_statements
 
 SEARCHES: list[dict[str, Any]] = [
     {"near": "B69 3DE", "radius": 1, "day": ["tue"], "kind": ["meeting"], "sort": "name"},  # 4 km
@@ -76,10 +77,44 @@ def test_when_the_keys_are_not_asked() -> None:
     # Any kind on two evenings, 16: asked only when few of the nearest would pass.
     two = {"near": "B69 3DE", "day": ["mon", "tue"], "time": "evening"}
     assert area.keyed(SearchParams.model_validate(two), Sort.next)
-    assert not area.keyed(SearchParams.model_validate(two), Sort.name)
-    assert not area.keyed(SearchParams.model_validate({**two, "q": "walk"}), Sort.distance)
+    assert area.keyed(SearchParams.model_validate(two), Sort.distance) is False
     both = SearchParams.model_validate({**two, "q": "walk", "access": ["step_free"]})
     assert area.keyed(both, Sort.distance)
+    # By name, or with text or a feature alone: as many are expected (see the next test).
+    assert area.keyed(SearchParams.model_validate(two), Sort.name) is None
+    assert area.keyed(SearchParams.model_validate({**two, "q": "walk"}), Sort.distance) is None
+
+
+TWO_EVENINGS = {"near": "B69 3DE", "radius": 5, "day": ["mon", "tue"], "time": "evening"}
+ASKED = [{**TWO_EVENINGS, "q": "group"}, {**TWO_EVENINGS, "access": ["step_free"]},
+         {**TWO_EVENINGS, "sort": "name"}]  # fmt: skip
+
+
+def _keyed_sql(statements: list[str]) -> bool:
+    return any("area_keys_near(" in s for s in statements)
+
+
+@pytest.mark.parametrize("params", ASKED)
+def test_with_many_keys_the_planners_estimate_chooses(
+    session: Session, monkeypatch: pytest.MonkeyPatch, params: dict[str, Any]
+) -> None:
+    """16 keys a cell with text alone, a feature alone or by name: the keys when the planner
+    expects few enough to be counted (the walk would read every entry that fails on its way
+    to the count), the nearest walk when it expects more."""
+    search = SearchParams.model_validate(params)
+    assert area.keyed(search, search.sort or Sort.distance) is None
+    with sent_statements(session) as few:
+        chosen, chosen_pages = _ids(session, params), _pages(session, params)
+    assert _keyed_sql(few), "the demo data's few: the keys"
+    trusted = paging.TRUST_ESTIMATE_ABOVE
+    monkeypatch.setattr(paging, "TRUST_ESTIMATE_ABOVE", -1)  # as if it expected thousands
+    with sent_statements(session) as many:
+        _pages(session, params)
+    assert not _keyed_sql(many)
+    monkeypatch.setattr(paging, "TRUST_ESTIMATE_ABOVE", trusted)
+    monkeypatch.setattr(area, "keyed", lambda p, sort: False)
+    assert chosen == _ids(session, params) and chosen
+    assert chosen_pages == _pages(session, params)
 
 
 def test_every_entry_within_reach_has_a_key_the_search_lists(session: Session) -> None:
