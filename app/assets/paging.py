@@ -17,6 +17,7 @@ from app.assets.estimates import cell_of
 from app.assets.search_query import SearchQuery
 from app.core.explain import ExplainJson, estimated_rows
 from app.core.fixed import settings_for
+from app.core.geo import with_origin_once
 
 # Totals are counted exactly up to here; past it, a page says "about N" (the planner's
 # estimate): counting 100,000 matches to print one number would cost more than the page.
@@ -131,8 +132,18 @@ def _cut(
 
 
 def _nearest(query: SearchQuery, limit: int) -> Select[Any]:
-    """The first `limit` matches nearest first, kept."""
-    return cast(Select[Any], query.made.get(("nearest", limit), lambda: query.stmt.limit(limit)))
+    """The first `limit` matches nearest first, kept. A plain near search's walk is planned
+    once for every point (its origin worked out once a run: geo.with_origin_once): whatever
+    the point, its plan is the KNN scan of its kind's index, and planning it for each point
+    cost PostgreSQL 0.27-0.46 ms of a distinct near search's ~1.5."""
+
+    def make() -> Select[Any]:
+        walk = query.stmt.limit(limit)
+        if not query.plain:
+            return walk
+        return with_origin_once(walk).execution_options(planned_once=True)
+
+    return cast(Select[Any], query.made.get(("nearest", limit), make))
 
 
 def _cut_from(walk: Sequence[Any], offset: int, per_page: int) -> tuple[Sequence[Any], int, Any]:

@@ -79,6 +79,9 @@ class SearchQuery:
     # that stops at the cap), in no order otherwise.
     count_order: list[Any] = field(default_factory=list)
     knn: bool = False  # nearest first from the index; ties put in id order afterwards
+    # Nearest first with nothing but kinds to filter by: its walk takes the same plan for
+    # every point (paging._nearest).
+    plain: bool = False
     order: list[Any] = field(default_factory=list)  # the page's order
     # Implied conditions that let a walk nearest first use a smaller index (filters.day_walk).
     walk_hint: list[Any] = field(default_factory=list)

@@ -180,3 +180,31 @@ def test_planned_once_a_statement_keeps_one_plan_and_others_are_still_planned_ea
     ).one()  # fmt: skip
     assert generic >= 1
     assert custom <= 5
+
+
+def test_a_statement_planned_once_for_every_value_has_its_own_values_written_in(
+    session: Session,
+) -> None:
+    """Its one plan sees the statement's own values (a kind, a limit) as a plan made for each
+    run would; the caller's are parameters; it is sent last, on a generic plan, and the
+    connection plans the statements after it for their values again."""
+    statement = (
+        select(col(Asset.id))
+        .where(col(Asset.kind).in_([AssetKind.meeting]), col(Asset.id) > bindparam("after"))
+        .order_by(col(Asset.id))
+        .limit(5)
+        .execution_options(planned_once=True)
+    )
+    fixed = fix(statement, session.get_bind().dialect)
+    assert fixed.planned_once and fixed.constants == {}
+    assert "'meeting'" in fixed.sql and "LIMIT 5" in fixed.sql and "%(after)s" in fixed.sql
+    plain = fix(statement.execution_options(planned_once=False), session.get_bind().dialect)
+    session.connection()  # the test's savepoint
+    with sent_statements(session) as sent:
+        (rows,) = run_together(session, [(fixed, {"after": 0})], plan_once=False)
+    assert rows == plain.run(session, after=0) and len(rows) == 5
+    assert sent == [
+        "SET LOCAL plan_cache_mode = force_generic_plan", fixed.sql,
+        "SET LOCAL plan_cache_mode = DEFAULT",
+    ]  # fmt: skip
+    assert _setting(session) == "force_custom_plan"
