@@ -34,8 +34,9 @@ class FixedStatement:
     names: tuple[str, ...]  # the result's column names, in order
     constants: dict[str, Any]  # the statement's own bound values (literals in the select)
     converters: tuple[tuple[int, Converter], ...]  # (column index, what SQLAlchemy would apply)
-    # Planned once for the connection whenever it runs (its statement's `planned_once`
-    # execution option: a plan that fits every value, see run_together's `plan_once`).
+    # One plan for every value it is run with, on each connection (its statement's
+    # `planned_once` execution option): its own values written in, the caller's parameters,
+    # run last in its pipeline under force_generic_plan (_in_order).
     planned_once: bool = False
 
     def run(
