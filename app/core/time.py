@@ -4,7 +4,7 @@ Occurrences are generated as naive local date-times by dateutil's rrule and only
 the zone, so a 19:00 meeting stays 19:00 on both sides of a clock change."""
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -242,7 +242,21 @@ def _first_by_days(
 def _days_between(s: ScheduleLike, first: date, last: date) -> Iterable[date]:
     if s.frequency == "once":
         return sorted(d for d in set(s.dates) if first <= d <= last)
+    if s.frequency == "weekly" and s.interval == 1:
+        return _on_weekdays(first, last, s.weekdays)
     return (first + timedelta(days=n) for n in range((last - first).days + 1))
+
+
+def _on_weekdays(first: date, last: date, weekdays: Sequence[int]) -> Iterator[date]:
+    """The days from `first` to `last` on `weekdays`, in order: a weekly schedule's only
+    candidates (walking every day to them was half of working out its next date)."""
+    steps = sorted({(d - first.weekday()) % 7 for d in weekdays})
+    for week in range(0, (last - first).days + 1, 7):
+        for step in steps:
+            day = first + timedelta(days=week + step)
+            if day > last:
+                return
+            yield day
 
 
 def _falls_on(s: ScheduleLike, day: date) -> bool:
