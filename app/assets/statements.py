@@ -35,8 +35,8 @@ from app.places.models import Place
 # and when=now near B69 4.0-5.6 ms of Python a search, kept 2.0-2.8 (alternating, bench.search
 # shapes at one moment). Only searches around a town (print's "just outside") are not kept.
 SHAPES_KEPT = 256
-# What a plain near search may set (SearchQuery.plain): a phone's "meetings near me".
-PLAIN = {"near", "radius", "kind", "page", "per_page", "sort"}
+# The filters a plain near search may use (SearchQuery.plain): a phone's "meetings near me".
+PLAIN = {"near", "radius", "kind"}
 
 
 class _Kept:
@@ -143,7 +143,7 @@ class Shape:
             stmt = stmt.where(probe)
         computed = sort == Sort.next
         knn = bool(params.near) and sort == Sort.distance and not by_area
-        plain = knn and not params.model_dump(exclude=PLAIN, exclude_defaults=True)
+        plain = knn and set(params.filters()) <= PLAIN
         return SearchQuery(stmt.order_by(*order), computed=computed, unprobed=unprobed,
                            count_order=count_order, knn=knn, plain=plain, order=order,
                            walk_hint=day_walk(params, now, by_area), keyed=by_area,
