@@ -235,11 +235,16 @@ def fix(statement: ClauseElement, dialect: Dialect) -> FixedStatement:
         process = processors.get(name)
         constants[name] = process(value) if callable(process) else value
     columns = statement.selected_columns if isinstance(statement, Select) else None
+    converters = []
+    for i, column in enumerate(columns or ()):
+        convert = _converter(column.type, dialect)
+        if convert is not None:
+            converters.append((i, convert))
     return FixedStatement(
         sql=expanded.statement,
         names=tuple(columns.keys()) if columns is not None else (),
         constants=constants,
-        converters=_converters(statement, dialect),
+        converters=tuple(converters),
         planned_once=planned_once,
     )
 
@@ -257,16 +262,6 @@ def _values_written_in(statement: ClauseElement) -> ClauseElement:
         return None
 
     return cast(ClauseElement, replacement_traverse(statement, {}, written))
-
-
-def _converters(statement: ClauseElement, dialect: Dialect) -> tuple[tuple[int, Converter], ...]:
-    columns = statement.selected_columns if isinstance(statement, Select) else None
-    converters = []
-    for i, column in enumerate(columns or ()):
-        convert = _converter(column.type, dialect)
-        if convert is not None:
-            converters.append((i, convert))
-    return tuple(converters)
 
 
 _DOUBLE, _NUMERIC = 701, 1700  # PostgreSQL's type oids
