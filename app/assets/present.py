@@ -54,11 +54,8 @@ _SCHEDULE_READ = (*SCHEDULE_FIELDS, "frequency", "start_time", "end_time", "week
 @lru_cache(maxsize=SCHEDULES_KEPT)
 def _schedule_public(values: tuple[Any, ...]) -> SchedulePublic:
     s = SimpleNamespace(**dict(zip(_SCHEDULE_READ, values, strict=True)))
-    return SchedulePublic(
-        **{
-            name: list(v) if isinstance(v, tuple) else v
-            for name, v in _copy(s, SCHEDULE_FIELDS).items()
-        },
+    return SchedulePublic(  # its lists, tuples in the key, made lists again by validation
+        **_copy(s, SCHEDULE_FIELDS),
         frequency=s.frequency.value,
         start_time=hhmm(s.start_time),
         end_time=hhmm(s.end_time) if s.end_time else None,
