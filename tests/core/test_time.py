@@ -107,6 +107,18 @@ def test_next_occurrence_counts_one_in_progress_and_skips_finished() -> None:
     assert next_occurrence([], later) is None
 
 
+def test_schedules_alike_share_a_next_start_worked_out_once_a_moment() -> None:
+    monday = at(2026, 11, 23, 12)
+    first = next_occurrence([weekly([0], time(19), time(20, 30))], monday)
+    assert first is not None and first.start == at(2026, 11, 23, 19)
+    assert next_occurrence([weekly([0], time(19), time(20, 30))], monday) is first, "kept"
+    later = next_occurrence([weekly([0], time(19), time(20, 30))], at(2026, 11, 23, 21))
+    assert later is not None and later.start == at(2026, 11, 30, 19), "another moment, its own"
+    off = weekly([0], time(19), time(20, 30), cancelled_dates=[date(2026, 11, 23)])
+    assert next_occurrence([off], monday).start == at(2026, 11, 30, 19)  # type: ignore[union-attr]
+    assert next_occurrence([weekly([0], time(19, 15))], monday).start == at(2026, 11, 23, 19, 15)  # type: ignore[union-attr]
+
+
 def test_overnight_session_ends_next_day() -> None:
     night = weekly([4], time(22), time(1))
     occ = next_occurrence([night], at(2026, 11, 27, 12))
