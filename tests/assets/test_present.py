@@ -1,10 +1,12 @@
-"""Public shapes: a schedule's is made once for every schedule with the same fields."""
+"""Public shapes: a schedule's, an organisation's and an interest's are made once for every
+one with the same fields."""
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 from typing import Any
 
-from app.assets.present import schedule_public
+from app.assets.present import asset_public, schedule_public
+from app.assets.search import AssetHit
 from app.core.time import Frequency
 
 
@@ -33,3 +35,45 @@ def test_schedules_alike_share_one_public_shape_and_any_difference_shows() -> No
     assert schedule_public(_schedule(start_time=time(19, 45))).start_time == "19:45"
     assert schedule_public(_schedule(notes="Ring the bell")).notes == "Ring the bell"
     assert schedule_public(_schedule(weekdays=[1, 3])).weekdays == ["tue", "thu"]
+
+
+def _entry(id_: int, organisation: SimpleNamespace, interests: list[SimpleNamespace]) -> Any:
+    return SimpleNamespace(
+        id=id_, slug=f"entry-{id_}", kind="meeting", name=f"Entry {id_}", description=None,
+        attendance="in_person", online_url=None, online_phone=None, online_notes=None,
+        fellowship="AA", types=[], audience="everyone", cost=None, public_phone=None,
+        public_email=None, website=None, last_verified_at=None,
+        updated_at=datetime(2026, 11, 1, tzinfo=UTC), organisation=organisation, venue=None,
+        schedules=[], interests=interests,
+    )  # fmt: skip
+
+
+def _organisation(**changed: Any) -> SimpleNamespace:
+    fields = {"id": 3, "slug": "sandwell-recovery", "name": "Sandwell Recovery",
+              "website": None, "public_phone": None, "public_email": None}  # fmt: skip
+    return SimpleNamespace(**{**fields, **changed})
+
+
+def test_entries_share_their_organisations_and_interests_public_shapes() -> None:
+    walking = SimpleNamespace(id=1, slug="walking", name="Walking", domain="physical",
+                              five_ways="be_active")  # fmt: skip
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    one, two = (
+        asset_public(AssetHit(_entry(i, _organisation(), [walking]), None, None), {}, now)
+        for i in (1, 2)
+    )
+    assert one.organisation is two.organisation and one.interests[0] is two.interests[0]
+    assert one.organisation is not None and one.organisation.model_dump() == {
+        "id": 3, "slug": "sandwell-recovery", "name": "Sandwell Recovery", "website": None,
+        "public_phone": None, "public_email": None,
+    }  # fmt: skip
+    assert one.interests[0].model_dump() == {
+        "slug": "walking",
+        "name": "Walking",
+        "domain": "physical",
+        "five_ways": "be_active",
+    }
+    renamed = _entry(3, _organisation(name="Sandwell Recovery Network"), [])
+    three = asset_public(AssetHit(renamed, None, None), {}, now)
+    assert three.organisation is not None
+    assert three.organisation.name == "Sandwell Recovery Network" and three.interests == []
