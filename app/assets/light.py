@@ -60,15 +60,21 @@ def _schedules_query(dialect: Dialect) -> FixedStatement:
 
 
 def _plain(names: Sequence[str], values: Sequence[Any]) -> SimpleNamespace:
-    return SimpleNamespace(**dict(zip(names, values, strict=True)))
+    plain = SimpleNamespace()
+    vars(plain).update(zip(names, values, strict=True))  # (no dict of keywords in between)
+    return plain
 
 
 def _run(
     session: Session, statements: Sequence[FixedStatement], ids: Sequence[int]
 ) -> list[list[tuple[Any, ...]]]:
     """The statements' rows for these ids: one array parameter (an IN list of 10,000
-    parameters cost more to send than the rows), sent together on the driver's cursor."""
-    runs = [(statement, {"ids": list(ids)}) for statement in statements]
+    parameters cost more to send than the rows), sent together on the driver's cursor. The
+    array goes as PostgreSQL's text for it, which the statement casts: given a list, psycopg
+    works out its element type value by value in Python (32 µs for a page's 20 ids, 4 as
+    text), for each statement."""
+    array = "{" + ",".join(map(str, ids)) + "}"
+    runs = [(statement, {"ids": array}) for statement in statements]
     return run_together(session, runs, plan_once=len(ids) <= PLAN_ONCE_UP_TO)
 
 
