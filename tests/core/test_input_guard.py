@@ -9,6 +9,8 @@ from sqlmodel import Session
     [
         ("/search?q=a%00b", 422),
         ("/api/v1/assets?town=old%00bury", 422),
+        ("/api/v1/assets?town%00=oldbury", 422),  # in a name
+        ("/api/v1/assets?q=50%2500", 200),  # "%00" as text, no NUL
         ("/api/v1/assets?q=" + "x" * 9000, 414),
         ("/api/v1/assets/99999999999", 422),
         ("/assets/99999999999", 422),
