@@ -17,7 +17,7 @@ from app.assets.schemas import (
 from app.assets.search import AssetHit
 from app.core.config import get_settings
 from app.core.geo import LatLon, latlon_of, point_feature
-from app.core.time import DAY_CODES, rrule_text, schedule_key
+from app.core.time import DAY_CODES, Occurrence, rrule_text, schedule_key
 from app.core.timewords import describe_schedule, hhmm, is_just_started, occurrence_label
 from app.organisations.models import OrganisationPublic
 from app.venues.models import AccessFeature, VenuePublic
@@ -93,6 +93,18 @@ def _organisation_public(values: tuple[Any, ...]) -> OrganisationPublic:
     return OrganisationPublic(**dict(zip(OrganisationPublic.model_fields, values, strict=True)))
 
 
+@lru_cache(maxsize=SCHEDULES_KEPT)
+def _occurrence_public(occurrence: Occurrence, now: datetime) -> OccurrencePublic:
+    """Entries alike start at the same times ("Tonight 19:30"): each start's shape made once
+    for the moment it is shown at, and shared."""
+    return OccurrencePublic(
+        start=occurrence.start,
+        end=occurrence.end,
+        label=occurrence_label(occurrence, now),
+        now=is_just_started(occurrence, now),
+    )
+
+
 def _venue(asset: Asset, towns: dict[int, tuple[str, str]]) -> VenuePublic | None:
     venue = asset.venue
     if venue is None:
@@ -121,16 +133,7 @@ def asset_public(hit: AssetHit, towns: dict[int, tuple[str, str]], now: datetime
         venue=_venue(asset, towns),
         schedules=[schedule_public(s) for s in asset.schedules],
         interests=[_interest_public(_read_interest(i)) for i in asset.interests],
-        next_occurrence=(
-            OccurrencePublic(
-                start=hit.next.start,
-                end=hit.next.end,
-                label=occurrence_label(hit.next, now),
-                now=is_just_started(hit.next, now),
-            )
-            if hit.next
-            else None
-        ),
+        next_occurrence=_occurrence_public(hit.next, now) if hit.next else None,
         distance_miles=hit.distance_miles,
     )
 

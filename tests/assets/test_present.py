@@ -7,7 +7,7 @@ from typing import Any
 
 from app.assets.present import asset_public, schedule_public
 from app.assets.search import AssetHit
-from app.core.time import Frequency
+from app.core.time import Frequency, Occurrence
 
 
 def _schedule(**changed: Any) -> SimpleNamespace:
@@ -77,3 +77,21 @@ def test_entries_share_their_organisations_and_interests_public_shapes() -> None
     three = asset_public(AssetHit(renamed, None, None), {}, now)
     assert three.organisation is not None
     assert three.organisation.name == "Sandwell Recovery Network" and three.interests == []
+
+
+def test_entries_starting_alike_share_their_next_occurrences_public_shape() -> None:
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    tonight = Occurrence(datetime(2026, 11, 23, 19, 30, tzinfo=UTC),
+                         datetime(2026, 11, 23, 21, tzinfo=UTC))  # fmt: skip
+    one, two = (
+        asset_public(AssetHit(_entry(i, _organisation(), []), None, tonight), {}, now)
+        for i in (1, 2)
+    )
+    assert one.next_occurrence is not None and one.next_occurrence is two.next_occurrence
+    assert one.next_occurrence.model_dump() == {
+        "start": tonight.start, "end": tonight.end, "label": "Tonight 19:30", "now": False,
+    }  # fmt: skip
+    later = asset_public(AssetHit(_entry(3, _organisation(), []), None, tonight), {},
+                         datetime(2026, 11, 23, 19, 40, tzinfo=UTC))  # fmt: skip
+    assert later.next_occurrence is not None
+    assert later.next_occurrence.label == "Now, until 21:00" and later.next_occurrence.now
