@@ -22,19 +22,16 @@ from app.feeds.cache import data_version, kept_response
 router = APIRouter(prefix="/api/v1", tags=["assets"])
 
 
-def _page_link(request: Request, page: int) -> str:
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
-    query.append(("page", str(page)))
-    return f"{request.url.path}?{urlencode(query)}"
-
-
 def page_links(request: Request, result: SearchResult) -> dict[str, str | None]:
     p = result.params
     last = max(1, -(-result.total // p.per_page))
+    # The request's own query, its page left out, encoded once for the three links.
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"])
+    at = f"{request.url.path}?{query}&page=" if query else f"{request.url.path}?page="
     return {
-        "self": _page_link(request, p.page),
-        "next": _page_link(request, p.page + 1) if p.page < last else None,
-        "prev": _page_link(request, p.page - 1) if p.page > 1 else None,
+        "self": f"{at}{p.page}",
+        "next": f"{at}{p.page + 1}" if p.page < last else None,
+        "prev": f"{at}{p.page - 1}" if p.page > 1 else None,
     }
 
 

@@ -182,6 +182,14 @@ def test_pagination_links_and_totals(client: TestClient) -> None:
     assert "page=2" in first["links"]["next"]
     second = client.get(first["links"]["next"]).json()
     assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+    assert second["links"]["prev"] == "/api/v1/assets?per_page=10&page=1"
+    # The request's own query kept as it came (repeated names in order, text encoded), its
+    # page replaced.
+    url = "/api/v1/assets?kind=meeting&page=2&kind=club&q=caf%C3%A9+club&per_page=5"
+    links = client.get(url).json()["links"]
+    kept = "/api/v1/assets?kind=meeting&kind=club&q=caf%C3%A9+club&per_page=5&page="
+    assert links["self"] == kept + "2" and links["prev"] == kept + "1"
+    assert links["next"] in (kept + "3", None)
 
 
 def test_one_asset_and_unknown_asset(client: TestClient) -> None:
