@@ -20,7 +20,7 @@ from app.core.geo import LatLon, latlon_of, point_feature
 from app.core.time import DAY_CODES, Occurrence, rrule_text, schedule_key
 from app.core.timewords import describe_schedule, hhmm, is_just_started, occurrence_label
 from app.organisations.models import OrganisationPublic
-from app.venues.models import AccessFeature, VenuePublic
+from app.venues.models import VenuePublic
 
 # What the public shapes copy from an entry, its venue and its schedules: read as attributes,
 # so ORM entries and the read-only rows of app.assets.light are presented alike.
@@ -117,7 +117,7 @@ def _venue(asset: Asset, towns: dict[int, tuple[str, str]]) -> VenuePublic | Non
         longitude=round(point.longitude, 6),
         town=town[0] if town else None,
         town_name=town[1] if town else None,
-        accessibility=[AccessFeature(a) for a in venue.accessibility],
+        accessibility=venue.accessibility,  # (validation makes each an AccessFeature)
         rooms_for_groups=venue.hosts_groups if venue.hosting_public else None,
         room_capacity=venue.room_capacity if venue.hosting_public else None,
     )
