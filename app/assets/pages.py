@@ -13,7 +13,7 @@ from app.assets.meeting_types import meeting_types
 from app.assets.models import AssetKind
 from app.assets.present import asset_public, map_points
 from app.assets.search import SearchResult, search_assets
-from app.assets.search_form import SearchForm, parse_search_form, query_string
+from app.assets.search_form import SearchForm, parse_search_form, query_strings
 from app.assets.search_params import When
 from app.core.db import SessionFactory, get_session_factory
 from app.core.errors import InvalidInputError
@@ -56,10 +56,11 @@ def run_search(
 def _suggestions(session: Session, result: SearchResult) -> list[tuple[str, str]]:
     """Ways out of an empty result: wider radius, fewer filters, nearby towns."""
     p = result.params
+    link = query_strings(p)
     out: list[tuple[str, str]] = []
     if p.near and p.radius < 50:
         wider = min(50, max(p.radius * 2, 5))
-        out.append((f"Search within {wider:g} miles", "/search?" + query_string(p, radius=wider)))
+        out.append((f"Search within {wider:g} miles", "/search?" + link(radius=wider)))
     labels = {"kind": "kind", "interest": "interests", "day": "days", "time": "time of day",
               "when": WHEN_LABELS.get(p.when.value, "") if p.when else "", "mode": "how you join",
               "access": "accessibility needs", "type": "meeting type", "q": f"words “{p.q}”",
@@ -67,9 +68,7 @@ def _suggestions(session: Session, result: SearchResult) -> list[tuple[str, str]
               "audience": AUDIENCE_LABELS[p.audience] if p.audience else ""}  # fmt: skip
     for key in p.filters():
         if key in labels:
-            out.append(
-                (f"Remove the filter: {labels[key]}", "/search?" + query_string(p, **{key: None}))
-            )
+            out.append((f"Remove the filter: {labels[key]}", "/search?" + link(**{key: None})))
     point = result.origin.point if result.origin else None
     if point is None and result.town is not None:
         point = locate(session, query=result.town.name).point
@@ -79,11 +78,11 @@ def _suggestions(session: Session, result: SearchResult) -> list[tuple[str, str]
                 out.append(
                     (
                         f"Look in {town.name}",
-                        "/search?" + query_string(p, town=town.slug, near=None),
+                        "/search?" + link(town=town.slug, near=None),
                     )
                 )
     if p.when in (When.now, When.today):
-        out.append(("Show this week as well", "/search?" + query_string(p, when="week", page=None)))
+        out.append(("Show this week as well", "/search?" + link(when="week", page=None)))
     out.append(("See everything on this week", "/search?when=week"))
     return out
 
@@ -112,24 +111,21 @@ def _search_page(request: Request, session: Session, now: datetime) -> Built:
     if result is not None:
         items = [asset_public(h, result.towns, result.now) for h in result.hits]
         p = result.params
+        link = query_strings(p)
         context.update(
             result=result,
             heading=results_heading(result),
-            widen_link="/search?" + query_string(p, when="week", page=None)
+            widen_link="/search?" + link(when="week", page=None)
             if p.when in (When.now, When.today)
             else None,
             items=items,
             map_points=map_points(items),
             kind_counts={k: result.kind_counts[k] for k in AssetKind if k in result.kind_counts}
             or None,  # too many matches to count each kind: the kinds are listed bare
-            facet_links={
-                k: "/search?" + query_string(p, kind=[k.value], page=None) for k in AssetKind
-            },
+            facet_links={k: "/search?" + link(kind=[k.value], page=None) for k in AssetKind},
             page_links={
-                "prev": "/search?" + query_string(p, page=p.page - 1) if p.page > 1 else None,
-                "next": "/search?" + query_string(p, page=p.page + 1)
-                if p.page < result.pages
-                else None,
+                "prev": "/search?" + link(page=p.page - 1) if p.page > 1 else None,
+                "next": "/search?" + link(page=p.page + 1) if p.page < result.pages else None,
             },
             suggestions=_suggestions(session, result) if not items else [],
         )

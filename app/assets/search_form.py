@@ -1,5 +1,6 @@
 """The search form (HTML): parse what was typed, keep it, and explain what is wrong."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -64,16 +65,27 @@ def parse_search_form(query: QueryParams, **overrides: Any) -> SearchForm:
 
 def query_string(params: SearchParams, **changes: Any) -> str:
     """A shareable query string for params with some filters changed (None removes one)."""
-    data: dict[str, Any] = {**params.filters(), **changes}
-    if params.sort and "sort" not in changes:
-        data["sort"] = params.sort.value
-    pairs = []
-    for key, value in data.items():
-        if value is None or value == []:
-            continue
-        for v in value if isinstance(value, list) else [value]:
-            pairs.append((key, getattr(v, "value", v)))
-    return urlencode(pairs)
+    return query_strings(params)(**changes)
+
+
+def query_strings(params: SearchParams) -> Callable[..., str]:
+    """query_string for these params, their filters read once for the many links of a page
+    (its kinds', its pages', its suggestions')."""
+    filters, sort = params.filters(), params.sort
+
+    def changed(**changes: Any) -> str:
+        data: dict[str, Any] = {**filters, **changes}
+        if sort and "sort" not in changes:
+            data["sort"] = sort.value
+        pairs = []
+        for key, value in data.items():
+            if value is None or value == []:
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                pairs.append((key, getattr(v, "value", v)))
+        return urlencode(pairs)
+
+    return changed
 
 
 def describe_filters(p: SearchParams) -> str | None:
