@@ -14,6 +14,7 @@ Needs `wrk` (Debian package; `make bench` installs it)."""
 import argparse
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -45,8 +46,10 @@ REPORT = Path(__file__).parent / "wrk_report.lua"
 
 
 def _serve(workers: int, url: str) -> subprocess.Popen[bytes]:
+    # Served as in production (templates not checked for edits), with a secret of its own.
     env = {**os.environ, "DATABASE_URL": url, "API_RATE_LIMIT_PER_MINUTE": "100000000",
-           "LOG_LEVEL": "warning"}  # fmt: skip
+           "LOG_LEVEL": "warning", "ENV": "production",
+           "SECRET_KEY": secrets.token_hex(32)}  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port",
          str(PORT), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],

@@ -38,4 +38,7 @@ def templates() -> Jinja2Templates:
     t.env.filters["miles"] = miles
     t.env.trim_blocks = True
     t.env.lstrip_blocks = True
+    # A template edited while the server runs is read again in development only: checking
+    # every template's file at each render cost a search page 2.4% of its time in stat calls.
+    t.env.auto_reload = get_settings().env == "development"
     return t
