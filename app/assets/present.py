@@ -93,10 +93,17 @@ def _organisation_public(values: tuple[Any, ...]) -> OrganisationPublic:
     return OrganisationPublic(**dict(zip(OrganisationPublic.model_fields, values, strict=True)))
 
 
-@lru_cache(maxsize=SCHEDULES_KEPT)
 def _occurrence_public(occurrence: Occurrence, now: datetime) -> OccurrencePublic:
     """Entries alike start at the same times ("Tonight 19:30"): each start's shape made once
-    for the moment it is shown at, and shared."""
+    for the moment it is shown at, and shared. Equal instants in other zones are told apart
+    (the words are in `now`'s zone, the times written in the occurrence's)."""
+    return _occurrence_in(occurrence, now, (occurrence.start.tzinfo, now.tzinfo))
+
+
+@lru_cache(maxsize=SCHEDULES_KEPT)
+def _occurrence_in(
+    occurrence: Occurrence, now: datetime, zones: tuple[Any, ...]
+) -> OccurrencePublic:
     return OccurrencePublic(
         start=occurrence.start,
         end=occurrence.end,

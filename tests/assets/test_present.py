@@ -4,6 +4,7 @@ one with the same fields."""
 from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.assets.present import asset_public, schedule_public
 from app.assets.search import AssetHit
@@ -95,3 +96,15 @@ def test_entries_starting_alike_share_their_next_occurrences_public_shape() -> N
                          datetime(2026, 11, 23, 19, 40, tzinfo=UTC))  # fmt: skip
     assert later.next_occurrence is not None
     assert later.next_occurrence.label == "Now, until 21:00" and later.next_occurrence.now
+
+
+def test_the_same_instants_in_another_zone_are_told_apart() -> None:
+    london = ZoneInfo("Europe/London")
+    summer = Occurrence(datetime(2026, 7, 6, 19, 30, tzinfo=london),
+                        datetime(2026, 7, 6, 21, tzinfo=london))  # fmt: skip
+    hit = AssetHit(_entry(4, _organisation(), []), None, summer)
+    here = asset_public(hit, {}, datetime(2026, 7, 6, 12, tzinfo=london))
+    there = asset_public(hit, {}, datetime(2026, 7, 6, 11, tzinfo=UTC))  # the same instant
+    assert here.next_occurrence is not None and there.next_occurrence is not None
+    assert here.next_occurrence.label == "Tonight 19:30"
+    assert there.next_occurrence.label == "Tonight 18:30", "in the zone of the moment shown"
