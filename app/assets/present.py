@@ -5,7 +5,9 @@ from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel
 
 from app.assets.models import Asset, Schedule
 from app.assets.schemas import (
@@ -21,6 +23,8 @@ from app.core.time import DAY_CODES, Occurrence, rrule_text, schedule_key
 from app.core.timewords import describe_schedule, hhmm, is_just_started, occurrence_label
 from app.organisations.models import OrganisationPublic
 from app.venues.models import VenuePublic
+
+Shared = TypeVar("Shared", bound=BaseModel)
 
 # What the public shapes copy from an entry, its venue and its schedules: read as attributes,
 # so ORM entries and the read-only rows of app.assets.light are presented alike.
@@ -77,20 +81,21 @@ def _schedule_public(values: tuple[Any, ...]) -> SchedulePublic:
     )
 
 
-# An entry's interests (a taxonomy of a few dozen) and organisation (shared by its entries) are
-# each made once and shared, as schedules are: never changed after.
-_read_interest = attrgetter(*InterestPublic.model_fields)
-_read_organisation = attrgetter(*OrganisationPublic.model_fields)
+def _shared(model: type[Shared], source: Any) -> Shared:
+    """`model` of `source`'s fields of the same names, made once for every source alike and
+    shared, as schedules' are (never changed after): an entry's interests (a taxonomy of a
+    few dozen) and organisation (shared by its entries)."""
+    return cast(Shared, _made(model, _reader(model)(source)))
 
 
-@lru_cache(maxsize=256)
-def _interest_public(values: tuple[Any, ...]) -> InterestPublic:
-    return InterestPublic(**dict(zip(InterestPublic.model_fields, values, strict=True)))
+@lru_cache
+def _reader(model: type[BaseModel]) -> Callable[[Any], tuple[Any, ...]]:
+    return attrgetter(*model.model_fields)
 
 
 @lru_cache(maxsize=SCHEDULES_KEPT)
-def _organisation_public(values: tuple[Any, ...]) -> OrganisationPublic:
-    return OrganisationPublic(**dict(zip(OrganisationPublic.model_fields, values, strict=True)))
+def _made(model: type[BaseModel], values: tuple[Any, ...]) -> BaseModel:
+    return model(**dict(zip(model.model_fields, values, strict=True)))
 
 
 def _occurrence_public(occurrence: Occurrence, now: datetime) -> OccurrencePublic:
@@ -136,10 +141,10 @@ def asset_public(hit: AssetHit, towns: dict[int, tuple[str, str]], now: datetime
     return AssetPublic(
         **_copy(asset, ASSET_FIELDS),
         url=f"{get_settings().base_url}/assets/{asset.id}",
-        organisation=_organisation_public(_read_organisation(org)) if org else None,
+        organisation=_shared(OrganisationPublic, org) if org else None,
         venue=_venue(asset, towns),
         schedules=[schedule_public(s) for s in asset.schedules],
-        interests=[_interest_public(_read_interest(i)) for i in asset.interests],
+        interests=[_shared(InterestPublic, i) for i in asset.interests],
         next_occurrence=_occurrence_public(hit.next, now) if hit.next else None,
         distance_miles=hit.distance_miles,
     )
