@@ -1,6 +1,5 @@
 """JSON/GeoJSON API for assets. Thin: parse → search → present."""
 
-import json
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -10,12 +9,13 @@ from sqlmodel import Session
 
 from app.assets.answers import GEOJSON, SEARCHES, answer_key, wants_geojson
 from app.assets.interests import list_interests
-from app.assets.present import asset_feature, asset_public
+from app.assets.present import asset_data, asset_feature, asset_public
 from app.assets.schemas import AssetPage, AssetPublic, InterestPublic
 from app.assets.search import AssetHit, SearchResult, search_assets, town_names
 from app.assets.search_params import SEARCH_PARAMETERS, SearchParams, search_params_from_query
 from app.assets.service import get_asset
 from app.core.db import SessionFactory, get_session, get_session_factory
+from app.core.jsonout import json_bytes
 from app.core.time import local_now, next_occurrence
 from app.feeds.cache import data_version, kept_response
 
@@ -66,7 +66,8 @@ def _search_answer(
 
         def build() -> tuple[bytes, str]:
             result = search_assets(session, params=params)
-            items = [asset_public(h, result.towns, result.now) for h in result.hits]
+            # Plain data written by orjson, in AssetPage's shape (the response model).
+            items = [asset_data(h, result.towns, result.now) for h in result.hits]
             links = page_links(request, result)
             if geojson:
                 body = {
@@ -76,12 +77,12 @@ def _search_answer(
                     "numberReturned": len(items),
                     "links": links,
                 }
-                return json.dumps(body, ensure_ascii=False, default=str).encode(), GEOJSON
-            page = AssetPage(
-                items=items, total=result.total, total_is_estimate=not result.total_exact,
-                page=params.page, per_page=params.per_page, links=links,
-            )  # fmt: skip
-            return page.model_dump_json().encode(), "application/json"
+                return json_bytes(body), GEOJSON
+            page = {
+                "items": items, "total": result.total, "total_is_estimate": not result.total_exact,
+                "page": params.page, "per_page": params.per_page, "links": links,
+            }  # fmt: skip
+            return json_bytes(page), "application/json"
 
         # Repeats are answered from memory (app.assets.answers), mostly before reaching here.
         key = answer_key(str(request.url), geojson, data_version(session), local_now())

@@ -1,13 +1,14 @@
 """Public shapes: a schedule's, an organisation's and an interest's are made once for every
-one with the same fields."""
+one with the same fields; an entry's plain data is what its public model dumps to."""
 
 from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.assets.present import asset_public, schedule_public
+from app.assets.present import asset_data, asset_public, schedule_public
 from app.assets.search import AssetHit
+from app.core.geo import LatLon
 from app.core.time import Frequency, Occurrence
 
 
@@ -108,3 +109,30 @@ def test_the_same_instants_in_another_zone_are_told_apart() -> None:
     assert here.next_occurrence is not None and there.next_occurrence is not None
     assert here.next_occurrence.label == "Tonight 19:30"
     assert there.next_occurrence.label == "Tonight 18:30", "in the zone of the moment shown"
+
+
+def test_an_entrys_plain_data_is_its_public_models_dump_in_its_order() -> None:
+    london = ZoneInfo("Europe/London")
+    now = datetime(2026, 11, 23, 12, tzinfo=london)
+    venue = SimpleNamespace(
+        id=9, name="St Mary's Hall", address_line1="1 Church St", address_line2=None,
+        locality="Oldbury", postcode="B69 3DE", directions="Side door", town_id=4,
+        location=LatLon(latitude=52.5051234567, longitude=-2.0159876543),
+        accessibility=["step_free"], hosts_groups=True, hosting_public=True, room_capacity=40,
+    )  # fmt: skip
+    walking = SimpleNamespace(slug="walking", name="Walking", domain="physical",
+                              five_ways="be_active")  # fmt: skip
+    entry = _entry(5, _organisation(), [walking])
+    entry.venue, entry.schedules = venue, [_schedule(), _schedule(id=2, weekdays=[4])]
+    tonight = Occurrence(datetime(2026, 11, 23, 19, 30, tzinfo=london),
+                         datetime(2026, 11, 23, 21, tzinfo=london))  # fmt: skip
+    towns = {4: ("oldbury", "Oldbury")}
+    online = AssetHit(_entry(6, _organisation(), []), None, None)
+    for hit in (AssetHit(entry, 1.2, tonight), online):
+        data = asset_data(hit, towns, now)
+        public = asset_public(hit, towns, now)
+        assert data == public.model_dump()
+        assert list(data) == list(public.model_dump()), "in the model's order"
+    shown = asset_data(AssetHit(entry, 1.2, tonight), towns, now)
+    assert shown["venue"]["town_name"] == "Oldbury" and shown["venue"]["room_capacity"] == 40
+    assert shown["venue"]["latitude"] == 52.505123 and shown["next_occurrence"]["label"]

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.assets.api import SEARCHES
 from app.assets.models import Asset
+from app.assets.schemas import AssetPage
 from app.core.time import BAND_BOUNDS, TimeBand, occurrences, zone
 from app.core.time import local_now as now_in_london
 from tests.statements import sending_threads
@@ -138,6 +139,33 @@ def test_geojson_is_an_rfc7946_feature_collection(client: TestClient) -> None:
         "/api/v1/assets", params={"town": "tipton"}, headers={"Accept": "application/geo+json"}
     )
     assert same.json()["numberMatched"] == body["numberMatched"]
+
+
+def test_a_search_page_is_written_as_its_response_model_writes_it(client: TestClient) -> None:
+    """The API writes plain data (app.assets.present.asset_data) without making its models:
+    the bytes are those AssetPage itself writes of them, field for field and in order, and a
+    GeoJSON feature's properties are the same entry's."""
+    searches = [
+        {"near": B69, "radius": 5, "kind": "meeting"},
+        {"when": "today", "per_page": 50},
+        {"q": "recovery"},
+        {"town": "tipton", "page": 2, "per_page": 5},
+    ]
+    shown = {"venue": 0, "online": 0, "schedules": 0, "organisation": 0, "interests": 0}
+    for params in searches:
+        response = client.get("/api/v1/assets", params=params)
+        assert response.status_code == 200
+        again = AssetPage.model_validate_json(response.content).model_dump_json()
+        assert response.content == again.encode(), params
+        items = response.json()["items"]
+        assert items, params
+        for item in items:
+            shown["venue" if item["venue"] else "online"] += 1
+            for part in ("schedules", "organisation", "interests"):
+                shown[part] += bool(item[part])
+        features = client.get("/api/v1/assets", params={**params, "format": "geojson"}).json()
+        assert [f["properties"] for f in features["features"]] == items
+    assert all(shown.values()), f"every part of an entry is written somewhere: {shown}"
 
 
 def test_full_text_kind_interest_access_audience_and_mode(client: TestClient) -> None:
