@@ -11,21 +11,12 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import (
-    ARRAY,
-    Integer,
-    any_,
-    bindparam,
-    func,
-    literal_column,
-    select,
-)
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import ARRAY, Integer, any_, bindparam, select
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col
 
 from app.assets.interests import interest_rows
-from app.assets.models import Asset, AssetInterest, Schedule
+from app.assets.models import Asset, Schedule
 from app.core.fixed import FixedStatement, fix, run_together
 from app.core.geo import latlon_from_pair, point_pair
 from app.organisations.models import Organisation
@@ -95,24 +86,13 @@ def light_schedules(session: Session, ids: Sequence[int]) -> dict[int, list[Any]
     return _by_entry(_run(session, [statement], ids)[0], statement.names)
 
 
-def _interests_of_the_entry() -> Any:
-    """The entry's interests' ids in order, a column of the entries' query (a fourth statement
-    per page cost more); their names come from memory (app.assets.interests.interest_rows)."""
-    ids = aggregate_order_by(col(AssetInterest.interest_id), col(AssetInterest.interest_id))
-    return (
-        select(func.coalesce(func.array_agg(ids), literal_column("'{}'::integer[]")))
-        .where(col(AssetInterest.asset_id) == col(Asset.id))
-        .scalar_subquery()
-    )
-
-
 @cache
 def _places_query(dialect: Dialect) -> tuple[FixedStatement, list[list[str]], tuple[int, int, int]]:
     """The entries' query, each part's column names and where each part ends in a row."""
     own, by = _columns(Asset), _columns(Organisation)
     at = [point_pair(c) if c.name == "location" else c for c in _columns(Venue)]
     statement = (
-        select(*own, *at, *by, col(Place.slug), col(Place.name), _interests_of_the_entry())
+        select(*own, *at, *by, col(Place.slug), col(Place.name))
         .outerjoin(Venue, col(Venue.id) == col(Asset.venue_id))
         .outerjoin(Place, col(Place.id) == col(Venue.town_id))
         .outerjoin(Organisation, col(Organisation.id) == col(Asset.organisation_id))
@@ -133,8 +113,8 @@ def _with_places(
     ends: tuple[int, int, int],
 ) -> list[SimpleNamespace]:
     """The entries with their venue (and its town's slug and name: `town`), organisation and
-    interests, from the rows of one query (outer joins)."""
-    interests = interest_rows(session, {i for row in rows for i in row[-1]})
+    interests, from the rows of one query (outer joins). The interests' ids are the entry's
+    own column (migration 0031), their names from memory (interest_rows)."""
     entries = []
     for row in rows:
         entry = _plain(names[0], row[: ends[0]])
@@ -145,8 +125,10 @@ def _with_places(
         entry.organisation = (
             _plain(names[2], row[ends[1] : ends[2]]) if entry.organisation_id else None
         )
-        entry.interests = [interests[i] for i in row[-1]]
         entries.append(entry)
+    interests = interest_rows(session, {i for entry in entries for i in entry.interest_ids})
+    for entry in entries:
+        entry.interests = [interests[i] for i in entry.interest_ids]
     return entries
 
 

@@ -269,6 +269,11 @@ class Asset(AssetBase, Timestamped, table=True):
     access: list[str] = Field(
         default_factory=empty_list, sa_type=text_array(), sa_column_kwargs={"server_default": "{}"}
     )
+    # Its interests' ids in order, written by the trigger on asset_interest (migration 0031):
+    # a page of results reads them with the entry (app.assets.light). Never set here.
+    interest_ids: list[int] = Field(
+        default_factory=empty_list, sa_type=int_array(), sa_column_kwargs={"server_default": "{}"}
+    )
     # (weekday, time band) codes of its schedules, set on save: see app.assets.slots.
     slots: list[int] = Field(
         default_factory=empty_list, sa_type=int_array(), sa_column_kwargs={"server_default": "{}"}

@@ -12,6 +12,7 @@ from app.assets.present import ASSET_FIELDS, SCHEDULE_FIELDS, VENUE_FIELDS
 from app.core.config import get_settings
 from app.core.geo import latlon_of
 from app.core.recent import Recent
+from tests.migration_module import migration
 
 
 def _same(light: object, orm: object, names: tuple[str, ...]) -> None:
@@ -70,3 +71,54 @@ def test_an_interest_seeded_since_the_taxonomy_was_read_is_found(
     read = load_light(session, [entry.id])[entry.id]
     assert "birdwatching" in [i.slug for i in read.interests]
     assert {i.slug for i in read.interests} == {i.slug for i in entry.interests}
+
+
+def _interest_ids(session: Session, entry_id: int) -> list[int]:
+    row = session.connection().exec_driver_sql(
+        "SELECT interest_ids FROM asset WHERE id = %(id)s", {"id": entry_id}
+    )
+    return list(row.scalar_one())
+
+
+def _linked(session: Session, entry_id: int) -> list[int]:
+    rows = session.connection().exec_driver_sql(
+        "SELECT interest_id FROM asset_interest WHERE asset_id = %(id)s ORDER BY 1",
+        {"id": entry_id},
+    )
+    return [r[0] for r in rows]
+
+
+def test_an_entrys_interest_ids_follow_its_interests_and_the_backfill_writes_them(
+    session: Session,
+) -> None:
+    """The trigger on asset_interest (migration 0031) writes an entry's interests' ids onto it,
+    in order, as they are added, taken away or moved to another entry; the migration's
+    backfill writes the same from asset_interest."""
+    one, two = session.exec(select(Asset).order_by(col(Asset.id)).limit(2)).all()
+    assert one.id is not None and two.id is not None
+    taxonomy = session.exec(select(Interest).order_by(col(Interest.id)).limit(3)).all()
+    one.interests = list(reversed(taxonomy))
+    two.interests = []
+    session.flush()
+    ids = sorted(i.id or 0 for i in taxonomy)
+    assert _interest_ids(session, one.id) == ids == _linked(session, one.id)
+    assert [i.id for i in load_light(session, [one.id])[one.id].interests] == ids
+    one.interests = [taxonomy[1]]
+    session.flush()
+    assert _interest_ids(session, one.id) == [taxonomy[1].id]
+    session.connection().exec_driver_sql(
+        "UPDATE asset_interest SET asset_id = %(two)s WHERE asset_id = %(one)s",
+        {"one": one.id, "two": two.id},
+    )
+    assert _interest_ids(session, one.id) == [] and _interest_ids(session, two.id) == [
+        taxonomy[1].id
+    ]
+    connection = session.connection()
+    connection.exec_driver_sql("UPDATE asset SET interest_ids = '{}'")
+    connection.exec_driver_sql(migration("0031_interest_ids_on_the_entry.py").BACKFILL)
+    wrong = connection.exec_driver_sql(
+        "SELECT count(*) FROM asset a WHERE a.interest_ids <> coalesce((SELECT array_agg("
+        "interest_id ORDER BY interest_id) FROM asset_interest WHERE asset_id = a.id), '{}')"
+    ).scalar_one()
+    linked = connection.exec_driver_sql("SELECT count(DISTINCT asset_id) FROM asset_interest")
+    assert wrong == 0 and linked.scalar_one() > 10
