@@ -37,6 +37,8 @@ def test_light_entries_read_as_the_orm_entries(session: Session) -> None:
             point, expected = latlon_of(read.venue.location), latlon_of(orm.venue.location)
             assert abs(point.latitude - expected.latitude) < 1e-9
             assert abs(point.longitude - expected.longitude) < 1e-9
+            assert not hasattr(read.venue, "hosting_contact"), "a venue's contact stays out"
+        assert not hasattr(read, "private_contact"), "an entry's private contact stays out"
         assert (read.organisation is None) == (orm.organisation is None)
         if orm.organisation is not None:
             assert read.organisation.name == orm.organisation.name
