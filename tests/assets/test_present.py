@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.assets.present import asset_data, asset_public, schedule_public
+from app.assets.present import asset_data, asset_public, schedule_data, schedule_public
 from app.assets.search import AssetHit
 from app.core.geo import LatLon
 from app.core.time import Frequency, Occurrence
@@ -37,6 +37,8 @@ def test_schedules_alike_share_one_public_shape_and_any_difference_shows() -> No
     assert schedule_public(_schedule(start_time=time(19, 45))).start_time == "19:45"
     assert schedule_public(_schedule(notes="Ring the bell")).notes == "Ring the bell"
     assert schedule_public(_schedule(weekdays=[1, 3])).weekdays == ["tue", "thu"]
+    data = schedule_data(_schedule())
+    assert data == first.model_dump() and schedule_data(_schedule(id=3)) is data, "kept too"
 
 
 def _entry(id_: int, organisation: SimpleNamespace, interests: list[SimpleNamespace]) -> Any:
