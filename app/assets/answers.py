@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.asgi import AnswerEarlyMiddleware
+from app.core.config import get_settings
 from app.core.time import local_now
 from app.feeds.cache import (
     BUILD_WAIT_S,
@@ -30,7 +31,8 @@ LOG = logging.getLogger("waymark.answers")
 
 GEOJSON = "application/geo+json"
 SEARCH_PATH = "/api/v1/assets"
-SEARCHES = FeedCache(max_entries=512)  # recent search answers, by URL and data version
+# Recent search answers, by URL and data version; bounded by bytes as kept pages are.
+SEARCHES = FeedCache(max_entries=512, max_bytes=get_settings().answer_cache_mb << 20)
 
 
 def wants_geojson(accept: str, fmt: str | None) -> bool:

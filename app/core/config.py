@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # Public pages kept per worker for their minute (app.feeds.kept_pages): a search page is
     # ~28 KB, a town's page at a million entries up to 1.5 MB and its print view 3.5 MB.
     page_cache_mb: int = 16
+    # API search answers kept per worker (app.assets.answers): ~29 KB a page of 20, up to
+    # ~150 KB a page of 100; 512 of them unbounded could hold ~75 MB and more with gzip.
+    answer_cache_mb: int = 16
     data_version_ttl_s: float = 1.0  # how long an edit may take to reach cached answers
     secure_cookies: bool = False  # set true behind HTTPS
     stale_after_days: int = 182

@@ -56,6 +56,25 @@ def test_a_repeat_is_answered_without_the_database(
     assert geojson.json()["type"] == "FeatureCollection" and statements, "another answer"
 
 
+def test_answers_kept_are_bounded_by_bytes_the_oldest_searched_again(
+    client: TestClient, statements: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert SEARCHES.max_bytes == get_settings().answer_cache_mb << 20
+    SEARCHES.clear()
+    big = [f"{URL}&per_page=100&radius={r}" for r in (5, 6, 7, 8)]
+    size = len(client.get(big[0]).content)
+    monkeypatch.setattr(SEARCHES, "max_bytes", 2 * size + size // 2)  # two pages of 100
+    for url in big[1:]:
+        assert client.get(url).status_code == 200
+    assert 0 < SEARCHES.kept_bytes <= SEARCHES.max_bytes
+    statements.clear()
+    client.get(big[-1])
+    assert statements == [], "the newest is kept"
+    client.get(big[0])
+    assert statements, "the oldest was let go, and is searched again"
+    SEARCHES.clear()
+
+
 def test_a_new_data_version_is_searched_again(
     client: TestClient, statements: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
