@@ -20,7 +20,7 @@ from app.assets.models import Asset, Schedule
 from app.core.fixed import FixedStatement, fix, run_together
 from app.core.geo import latlon_from_pair, point_pair
 from app.organisations.models import Organisation
-from app.places.models import Place
+from app.places.service import place_slugs_and_names
 from app.venues.models import Venue
 
 # What these rows never carry: what only searches read (in SQL); what is private or large;
@@ -105,9 +105,8 @@ def _places_query(dialect: Dialect) -> tuple[FixedStatement, list[list[str]], tu
     own, by = _columns(Asset), _columns(Organisation)
     at = [point_pair(c) if c.name == "location" else c for c in _columns(Venue)]
     statement = (
-        select(*own, *at, *by, col(Place.slug), col(Place.name))
+        select(*own, *at, *by)
         .outerjoin(Venue, col(Venue.id) == col(Asset.venue_id))
-        .outerjoin(Place, col(Place.id) == col(Venue.town_id))
         .outerjoin(Organisation, col(Organisation.id) == col(Asset.organisation_id))
         .where(col(Asset.id) == any_(IDS))
     )
@@ -127,21 +126,24 @@ def _with_places(
 ) -> list[SimpleNamespace]:
     """The entries with their venue (and its town's slug and name: `town`), organisation and
     interests, from the rows of one query (outer joins). The interests' ids are the entry's
-    own column (migration 0031), their names from memory (interest_rows)."""
+    own column (migration 0031); their names, and the towns', come from memory."""
     entries = []
     for row in rows:
         entry = _plain(names[0], row[: ends[0]])
         entry.venue = _plain(names[1], row[ends[0] : ends[1]]) if entry.venue_id else None
         if entry.venue is not None:
             entry.venue.location = latlon_from_pair(entry.venue.location)
-            entry.venue.town = (row[ends[2]], row[ends[2] + 1]) if entry.venue.town_id else None
         entry.organisation = (
             _plain(names[2], row[ends[1] : ends[2]]) if entry.organisation_id else None
         )
         entries.append(entry)
     interests = interest_rows(session, {i for entry in entries for i in entry.interest_ids})
+    venues = [v for entry in entries if (v := entry.venue) is not None]
+    places = place_slugs_and_names(session, {v.town_id for v in venues if v.town_id})
     for entry in entries:
         entry.interests = [interests[i] for i in entry.interest_ids]
+    for venue in venues:
+        venue.town = places[venue.town_id] if venue.town_id else None
     return entries
 
 

@@ -12,6 +12,8 @@ from app.assets.present import ASSET_FIELDS, SCHEDULE_FIELDS, VENUE_FIELDS
 from app.core.config import get_settings
 from app.core.geo import latlon_of
 from app.core.recent import Recent
+from app.places import service as places
+from app.places.models import Place, PlaceKind
 from tests.migration_module import migration
 
 
@@ -124,3 +126,24 @@ def test_an_entrys_interest_ids_follow_its_interests_and_the_backfill_writes_the
     ).scalar_one()
     linked = connection.exec_driver_sql("SELECT count(DISTINCT asset_id) FROM asset_interest")
     assert wrong == 0 and linked.scalar_one() > 10
+
+
+def test_a_town_added_since_the_places_were_read_is_named(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Venues' towns are named from memory (read again at most once a second); a town it
+    lacks (added since) has them read again at once."""
+    monkeypatch.setattr(get_settings(), "data_version_ttl_s", 60.0)
+    monkeypatch.setattr(places, "_PLACES", Recent(places._places))
+    entry = session.exec(select(Asset).where(col(Asset.venue_id).is_not(None))).first()
+    assert entry is not None and entry.id is not None and entry.venue is not None
+    before = load_light(session, [entry.id])[entry.id].venue.town
+    town = session.exec(select(Place).where(col(Place.id) == entry.venue.town_id)).one()
+    assert before == (town.slug, town.name)
+    added = Place(slug="new-town", name="New Town", kind=PlaceKind.town,
+                  boundary=town.boundary)  # fmt: skip
+    session.add(added)
+    session.flush()
+    entry.venue.town_id = added.id
+    session.flush()
+    assert load_light(session, [entry.id])[entry.id].venue.town == ("new-town", "New Town")
