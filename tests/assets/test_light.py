@@ -14,6 +14,7 @@ from app.core.geo import latlon_of
 from app.core.recent import Recent
 from app.places import service as places
 from app.places.models import Place, PlaceKind
+from app.venues.models import Venue
 from tests.migration_module import migration
 
 
@@ -135,7 +136,13 @@ def test_a_town_added_since_the_places_were_read_is_named(
     lacks (added since) has them read again at once."""
     monkeypatch.setattr(get_settings(), "data_version_ttl_s", 60.0)
     monkeypatch.setattr(places, "_PLACES", Recent(places._places))
-    entry = session.exec(select(Asset).where(col(Asset.venue_id).is_not(None))).first()
+    in_a_town = (
+        select(Asset)
+        .join(Venue, col(Venue.id) == col(Asset.venue_id))
+        .where(col(Venue.town_id).is_not(None))
+        .order_by(col(Asset.id))
+    )
+    entry = session.exec(in_a_town).first()
     assert entry is not None and entry.id is not None and entry.venue is not None
     before = load_light(session, [entry.id])[entry.id].venue.town
     town = session.exec(select(Place).where(col(Place.id) == entry.venue.town_id)).one()
