@@ -2,7 +2,7 @@
 change
 
 A page of results read each entry's interests' ids by a subquery per entry (an aggregate over
-asset_interest): a fifth of PostgreSQL's time for a page's entries, 0.17 of 0.66 ms a page of
+asset_interest): a quarter of PostgreSQL's time for a page's entries, 0.17 of 0.66 ms a page of
 20 at a million entries (0.49 without it). The same trigger that gives the entry a new change
 number when its interests change (0004) now also writes their ids, in order, onto the entry,
 and the page reads them with the entry's own columns. asset_interest stays the truth (the
