@@ -47,8 +47,4 @@ def interest_rows(session: Session, wanted: Iterable[int]) -> dict[int, SimpleNa
     """The taxonomy as read-only rows by id, from memory (entries carry their interests' ids:
     building each entry's interests as JSON in its query was a quarter of that query's time);
     read again when `wanted` names an id it lacks, one seeded since."""
-    rows = _BY_ID.get(session)
-    if not rows.keys() >= set(wanted):
-        _BY_ID.clear()
-        rows = _BY_ID.get(session)
-    return rows
+    return _BY_ID.holding(session, wanted)

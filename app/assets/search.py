@@ -23,6 +23,7 @@ from app.core.geo import metres_to_miles, miles_to_metres, origin_values
 from app.core.time import Occurrence, local_now, next_occurrence, zone
 from app.geocoding.service import Located, locate
 from app.places.models import Place
+from app.places.service import place_slugs_and_names
 
 PUBLISHED = (AssetStatus.published,)
 
@@ -206,10 +207,10 @@ def _load(
 
 
 def town_names(session: Session, hits: list[AssetHit]) -> dict[int, tuple[str, str]]:
+    """Town id → (slug, name) of these hits' venues (ORM entries; read-only ones carry
+    theirs: app.assets.light.towns_of), from the places kept in memory."""
     ids = {h.asset.venue.town_id for h in hits if h.asset.venue and h.asset.venue.town_id}
     if not ids:
         return {}
-    rows = session.execute(
-        select(col(Place.id), col(Place.slug), col(Place.name)).where(col(Place.id).in_(ids))
-    )
-    return {pid: (slug, name) for pid, slug, name in rows}
+    places = place_slugs_and_names(session, ids)
+    return {i: places[i] for i in ids}

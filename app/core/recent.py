@@ -8,9 +8,9 @@ answers (app.feeds.cache). The home page's "on today" is the same for every visi
 the data or the minute changes: read once per both (app.home)."""
 
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from threading import Lock
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sqlmodel import Session
 
@@ -46,6 +46,15 @@ class Recent(Generic[T]):
         value = self._read(session)
         with self._lock:
             self._value, self._key, self._read_at = value, key, began
+        return value
+
+    def holding(self, session: Session, wanted: Iterable[Hashable]) -> T:
+        """get's value (a mapping), read again at once when `wanted` names a key it lacks: one
+        added since it was read (an interest seeded, a town imported)."""
+        value = self.get(session)
+        if not cast(Mapping[Hashable, Any], value).keys() >= set(wanted):
+            self.clear()
+            value = self.get(session)
         return value
 
     def clear(self) -> None:

@@ -162,11 +162,7 @@ def place_slugs_and_names(session: Session, wanted: Iterable[int]) -> dict[int, 
     joining the place to each entry cost PostgreSQL 0.04 of a page's 0.66 ms. Read again
     at most once a `data_version_ttl_s`, and at once when `wanted` names one it lacks (a
     place added since)."""
-    places = _PLACES.get(session)
-    if not places.keys() >= set(wanted):
-        _PLACES.clear()
-        places = _PLACES.get(session)
-    return places
+    return _PLACES.holding(session, wanted)
 
 
 def _places(session: Session) -> dict[int, tuple[str, str]]:

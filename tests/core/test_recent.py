@@ -64,3 +64,20 @@ def test_with_a_key_values_are_read_again_when_it_changes(
     assert today.get(session) == today.get(session) == 1, "once for the same key"
     minute[0] = "12:01"
     assert today.get(session) == 2 and reads == ["12:00", "12:01"]
+
+
+def test_a_mapping_is_read_again_when_a_key_wanted_is_missing(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`holding`: kept while it has every key wanted, read again at once when it lacks one."""
+    monkeypatch.setattr(get_settings(), "data_version_ttl_s", 60.0)
+    reads: list[int] = []
+
+    def read(_: Session) -> dict[int, str]:
+        reads.append(1)
+        return {i: str(i) for i in range(len(reads) * 2)}  # each read knows more keys
+
+    kept = Recent(read)
+    assert kept.holding(session, [0, 1]) == {0: "0", 1: "1"} and len(reads) == 1
+    assert kept.holding(session, [1]) == {0: "0", 1: "1"} and len(reads) == 1, "kept"
+    assert kept.holding(session, [3])[3] == "3" and len(reads) == 2, "read again for a new key"
