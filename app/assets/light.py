@@ -11,7 +11,7 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, any_, bindparam, select
+from sqlalchemy import ARRAY, Integer, Select, Subquery, any_, bindparam, select
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col
 
@@ -100,43 +100,92 @@ def light_schedules(session: Session, ids: Sequence[int]) -> dict[int, list[Any]
 
 
 @cache
-def _places_query(dialect: Dialect) -> tuple[FixedStatement, list[list[str]], tuple[int, int, int]]:
-    """The entries' query, each part's column names and where each part ends in a row."""
-    own, by = _columns(Asset), _columns(Organisation)
+def _parts() -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    """The columns of an entry's row: its own, its venue's (the point as a pair), its
+    organisation's and its schedule's."""
+    own, by, when = _columns(Asset), _columns(Organisation), _columns(Schedule)
     at = [point_pair(c) if c.name == "location" else c for c in _columns(Venue)]
-    statement = (
-        select(*own, *at, *by)
-        .outerjoin(Venue, col(Venue.id) == col(Asset.venue_id))
-        .outerjoin(Organisation, col(Organisation.id) == col(Asset.organisation_id))
-        .where(col(Asset.id) == any_(IDS))
-    )
-    names = [[c.name for c in part] for part in (own, at, by)]
-    return (
-        fix(statement, dialect),
-        names,
-        (len(own), len(own) + len(at), len(own) + len(at) + len(by)),
-    )
+    return own, at, by, when
 
 
-def _with_places(
-    session: Session,
-    rows: Sequence[tuple[Any, ...]],
-    names: list[list[str]],
-    ends: tuple[int, int, int],
-) -> list[SimpleNamespace]:
-    """The entries with their venue (and its town's slug and name: `town`), organisation and
-    interests, from the rows of one query (outer joins). The interests' ids are the entry's
-    own column (migration 0031); their names, and the towns', come from memory."""
-    entries = []
+@cache
+def _part_names() -> tuple[list[str], list[str], list[str], list[str]]:
+    own, at, by, when = ([c.name for c in part] for part in _parts())
+    return own, at, by, when
+
+
+def _joined(statement: Select[Any], *, schedules: bool) -> Select[Any]:
+    """`statement` (which selects from the entries) with each entry's venue and organisation
+    joined, and its schedules: then one row per schedule, one for an entry without any."""
+    joined = statement.outerjoin(Venue, col(Venue.id) == col(Asset.venue_id)).outerjoin(
+        Organisation, col(Organisation.id) == col(Asset.organisation_id)
+    )
+    if schedules:
+        joined = joined.outerjoin(Schedule, col(Schedule.asset_id) == col(Asset.id))
+    return joined
+
+
+@cache
+def _places_query(dialect: Dialect) -> FixedStatement:
+    own, at, by, _ = _parts()
+    return fix(_joined(select(*own, *at, *by), schedules=False)
+               .where(col(Asset.id) == any_(IDS)), dialect)  # fmt: skip
+
+
+def page_with_entries(page: Subquery, leading: Sequence[Any], order: Sequence[Any]) -> Select[Any]:
+    """The `leading` columns of `page` (rows with an entry's `id`) in `order`, each with its
+    entry as `entries_of` reads them: one round trip for a page and its entries (a near
+    search's first page: app.assets.paging)."""
+    selected = select(*leading, *[c for part in _parts() for c in part]).select_from(page)
+    joined = _joined(selected.join(Asset, col(Asset.id) == page.c.id), schedules=True)
+    return joined.order_by(*order, col(Schedule.id))
+
+
+def entries_of(
+    session: Session, rows: Sequence[tuple[Any, ...]], leading: int
+) -> list[tuple[tuple[Any, ...], SimpleNamespace]]:
+    """The rows of a `page_with_entries` statement as (each row's leading columns, its entry
+    with its schedules), the rows of one entry's schedules next to each other."""
+    own, at, by, when = _part_names()
+    ends = _ends(leading, own, at, by)
+    entry_id, first_schedule = leading + own.index("id"), ends[-1]
+    schedule_id = first_schedule + when.index("id")
+    pages: list[tuple[tuple[Any, ...], SimpleNamespace]] = []
+    entries: list[SimpleNamespace] = []
     for row in rows:
-        entry = _plain(names[0], row[: ends[0]])
-        entry.venue = _plain(names[1], row[ends[0] : ends[1]]) if entry.venue_id else None
-        if entry.venue is not None:
-            entry.venue.location = latlon_from_pair(entry.venue.location)
-        entry.organisation = (
-            _plain(names[2], row[ends[1] : ends[2]]) if entry.organisation_id else None
-        )
-        entries.append(entry)
+        if not pages or pages[-1][1].id != row[entry_id]:
+            entry = _entry(row, (own, at, by), ends)
+            entry.schedules = []
+            pages.append((row[:leading], entry))
+            entries.append(entry)
+        if row[schedule_id] is not None:
+            pages[-1][1].schedules.append(_plain(when, row[first_schedule:]))
+    _named(session, entries)
+    return pages
+
+
+def _ends(start: int, *parts: Sequence[str]) -> list[int]:
+    """Where each part of a row starts, and where the last ends."""
+    ends = [start]
+    for part in parts:
+        ends.append(ends[-1] + len(part))
+    return ends
+
+
+def _entry(
+    row: Sequence[Any], names: tuple[Sequence[str], ...], ends: Sequence[int]
+) -> SimpleNamespace:
+    entry = _plain(names[0], row[ends[0] : ends[1]])
+    entry.venue = _plain(names[1], row[ends[1] : ends[2]]) if entry.venue_id else None
+    if entry.venue is not None:
+        entry.venue.location = latlon_from_pair(entry.venue.location)
+    entry.organisation = _plain(names[2], row[ends[2] : ends[3]]) if entry.organisation_id else None
+    return entry
+
+
+def _named(session: Session, entries: Sequence[SimpleNamespace]) -> None:
+    """The entries' interests and their venues' towns (`town`: slug and name), from memory:
+    the interests' ids are the entry's own column (migration 0031)."""
     interests = interest_rows(session, {i for entry in entries for i in entry.interest_ids})
     venues = [v for entry in entries if (v := entry.venue) is not None]
     places = place_slugs_and_names(session, {v.town_id for v in venues if v.town_id})
@@ -144,7 +193,6 @@ def _with_places(
         entry.interests = [interests[i] for i in entry.interest_ids]
     for venue in venues:
         venue.town = places[venue.town_id] if venue.town_id else None
-    return entries
 
 
 def towns_of(entries: Sequence[Any]) -> dict[int, tuple[str, str]]:
@@ -160,15 +208,19 @@ def load_light(
     if not ids:
         return {}
     dialect = session.get_bind().dialect
-    places, names, ends = _places_query(dialect)
+    places = _places_query(dialect)
     if schedules is None:  # read in the same round trip
         schedules_query = _schedules_query(dialect)
         rows, schedule_rows = _run(session, [places, schedules_query], ids)
         schedules = _by_entry(schedule_rows, schedules_query.names)
     else:
         (rows,) = _run(session, [places], ids)
+    own, at, by, _ = _part_names()
+    ends = _ends(0, own, at, by)
+    entries = [_entry(row, (own, at, by), ends) for row in rows]
+    _named(session, entries)
     light = {}
-    for a in _with_places(session, rows, names, ends):
+    for a in entries:
         a.schedules = sorted(schedules[a.id], key=lambda s: s.id)
         light[a.id] = a
     return light

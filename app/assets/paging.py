@@ -8,12 +8,13 @@ shape's searches share on the driver's cursor (app.assets.search_query.Made)."""
 import math
 from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from app.assets.estimates import cell_of
+from app.assets.light import entries_of, page_with_entries
 from app.assets.search_query import SearchQuery
 from app.core.explain import ExplainJson, estimated_rows
 from app.core.fixed import settings_for
@@ -64,15 +65,21 @@ def _expected(query: SearchQuery, plan: Sequence[Any]) -> int:
 
 def _expected_and_first_page(
     session: Session, query: SearchQuery, per_page: int
-) -> tuple[int, Sequence[Any] | None]:
+) -> tuple[int, Sequence[Any] | None, dict[int, Any] | None]:
     """The estimate and the first page nearest first, in one round trip (None: the walk
-    stopped among entries as far as the page's last; page_rows reads further). For a shape
-    whose last search expected more than are counted: the page is then read whatever the
-    estimate says, and reading it with the estimate saved a round trip (0.04-0.08 ms of
+    stopped among entries as far as the page's last; page_rows reads further), and for a
+    plain walk (kinds at most) the page's entries read with it (app.assets.light). For a
+    shape whose last search expected more than are counted: the page is then read whatever
+    the estimate says, and reading it with the estimate saved a round trip (0.04-0.08 ms of
     Python and ~0.04 of PostgreSQL a distinct near search at a million entries). The
     estimate kept for where the search is, the page is read alone."""
     limit = per_page + TIE_MARGIN
-    nearest = (_nearest(query, limit), ("nearest", limit), query.values)
+    if query.plain:
+        key: Hashable = ("first page with entries", limit, per_page)
+        made = query.made.get(key, lambda: _first_page_with_entries(query, limit, per_page))
+    else:
+        key, made = ("nearest", limit), _nearest(query, limit)
+    nearest = (made, key, query.values)
     cell, values = cell_of(query.values, query.radius_m)
     estimate = query.made.estimates.get(cell)
     if estimate is None:
@@ -81,9 +88,31 @@ def _expected_and_first_page(
         estimate = query.made.estimates.keep(cell, _expected(query, plan))
     else:
         (walk,) = query.made.rows_together(session, [nearest])
-    rows, walked, furthest = _cut_from(walk, 0, per_page)
-    settled = _cut_settled(rows, walked, furthest, limit)
-    return estimate, [(r[0], r[1]) for r in rows] if settled else None
+    if not query.plain:
+        rows, walked, furthest = _cut_from(walk, 0, per_page)
+        settled = _cut_settled(rows, walked, furthest, limit)
+        return estimate, [(r[0], r[1]) for r in rows] if settled else None, None
+    pages = entries_of(session, walk, 4)
+    rows = [lead for lead, _ in pages]
+    if not _cut_settled(rows, *_walk_of(rows), limit):
+        return estimate, None, None
+    return estimate, [(r[0], r[1]) for r in rows], {e.id: e for _, e in pages}
+
+
+def _first_page_with_entries(query: SearchQuery, limit: int, per_page: int) -> Select[Any]:
+    """A plain walk's first page cut from `limit` nearest (as _cut_from cuts it, with how many
+    the walk read and the furthest), with its entries; planned once for every point."""
+    walk = query.stmt.limit(limit).subquery()
+    walked, furthest = _walked(walk.c.distance_m)
+    cut = (
+        select(walk.c.id, walk.c.distance_m, walked.label("walked"), furthest.label("furthest"))
+        .order_by(walk.c.distance_m, walk.c.id)
+        .limit(per_page)
+        .subquery()
+    )
+    order = [cut.c.distance_m, cut.c.id]
+    with_entries = page_with_entries(cut, list(cut.c), order)
+    return with_origin_once(with_entries).execution_options(planned_once=True)
 
 
 def page(query: SearchQuery, offset: int, per_page: int, margin: int = TIE_MARGIN) -> Select[Any]:
@@ -170,19 +199,25 @@ def _cut_settled(rows: Sequence[Any], walked: int, furthest: Any, walk_limit: in
     return bool(walked < walk_limit or furthest > rows[-1][1])
 
 
-def page_counted(
-    session: Session, query: SearchQuery, offset: int, per_page: int
-) -> tuple[Sequence[Any], tuple[int, bool]]:
+class CountedPage(NamedTuple):
+    rows: Sequence[Any]  # (id[, distance]) in the page's order
+    total: int
+    exact: bool  # False: `total` is the planner's estimate (or more than the cap)
+    entries: dict[int, Any] | None = None  # id → the page's entries, when read with it
+
+
+def page_counted(session: Session, query: SearchQuery, offset: int, per_page: int) -> CountedPage:
     """One page and (total, exact): exact up to EXACT_COUNT_UP_TO, else the planner's estimate.
     When the planner expects far more matches than that, only the page is read: the capped
     count of a common word walked 37,000 entries to find 501 (70 ms at a million entries),
     the page 1,500."""
     rows: Sequence[Any]
     first: Sequence[Any] | None = None  # the first page, read with the estimate
+    entries = None  # and its entries, read with it (a plain walk's)
     made = query.made
     with_first = made.many and made.shared and query.knn and offset == 0
     if with_first and per_page + TIE_MARGIN <= CUT_HERE_UP_TO:  # cut here (see _cut)
-        estimate, first = _expected_and_first_page(session, query, per_page)
+        estimate, first, entries = _expected_and_first_page(session, query, per_page)
     else:
         with_first, estimate = False, expected_matches(session, query)
     made.many = estimate > TRUST_ESTIMATE_ABOVE
@@ -190,14 +225,14 @@ def page_counted(
         # A first page read with the estimate but not settled by its walk is read further.
         margin = 10 * TIE_MARGIN if with_first else TIE_MARGIN
         rows = first if first is not None else page_rows(session, query, offset, per_page, margin)
-        return rows, (max(estimate, offset + len(rows)), False)
+        return CountedPage(rows, max(estimate, offset + len(rows)), False, entries)
     both = _page_and_count(session, query, offset, per_page)
     if both is None:
         rows = page_rows(session, query, offset, per_page)
         counted = capped_count(session, query)
     else:
         rows, counted = both
-    return rows, _total(counted, estimate)
+    return CountedPage(rows, *_total(counted, estimate))
 
 
 def counted(session: Session, query: SearchQuery, estimate: int | None = None) -> tuple[int, bool]:

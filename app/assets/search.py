@@ -135,10 +135,9 @@ def search_assets(
         known = {t.row[0]: t for t in chosen}
         result.hits = _load(session, [t.row for t in chosen], now, upcoming, known=known)
     elif paginate:
-        rows, (result.total, result.total_exact) = page_counted(
-            session, query, offset, params.per_page
-        )
-        result.hits = _load(session, rows, now, upcoming)
+        counted = page_counted(session, query, offset, params.per_page)
+        result.total, result.total_exact = counted.total, counted.exact
+        result.hits = _load(session, counted.rows, now, upcoming, read=counted.entries)
     else:
         # Every match: nearest first with ties (one venue's entries) in id order, as pages are.
         stmt = query.stmt.order_by(col(Asset.id)) if query.knn else query.stmt
@@ -181,15 +180,18 @@ def _kind_counts(
 
 def _load(
     session: Session, rows: Sequence[Any], now: datetime, upcoming: bool = True, *,
-    known: dict[int, Timed] | None = None,
+    known: dict[int, Timed] | None = None, read: dict[int, Any] | None = None,
 ) -> list[AssetHit]:  # fmt: skip
     """Read-only entries for (id[, distance]) rows, keeping the rows' order; `known`: their
-    schedules and next occurrences, when sort=next has worked them out already."""
+    schedules and next occurrences, when sort=next has worked them out already; `read`: the
+    entries themselves, when the page was read with them (paging.page_counted)."""
     if not rows:
         return []
-    ids = [r[0] for r in rows]
-    schedules = {i: t.schedules for i, t in known.items()} if known else None
-    by_id = cast(dict[Any, Asset], load_light(session, ids, schedules=schedules))
+    if read is None:
+        ids = [r[0] for r in rows]
+        schedules = {i: t.schedules for i, t in known.items()} if known else None
+        read = load_light(session, ids, schedules=schedules)
+    by_id = cast(dict[Any, Asset], read)
 
     def upcoming_of(id_: int) -> Occurrence | None:
         if not upcoming:

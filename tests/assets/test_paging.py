@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from app.assets import paging, search, search_query
+from app.assets.light import load_light
 from app.assets.schemas import AssetCreate, ScheduleCreate
 from app.assets.search import search_assets
 from app.assets.search_params import SearchParams
@@ -132,3 +133,43 @@ def test_a_first_page_read_with_the_estimate_among_ties_is_read_further(
     walks = [s for s in statements if "<->" in s and "LIMIT" in s]
     assert len(walks) == 2, "the walk with the estimate, then one ten margins further"
     assert first[0] == at_the_hall[: paging.TIE_MARGIN]
+
+
+def _at_the_hall(session: Session, name: str, schedules: list[ScheduleCreate]) -> int:
+    data = AssetCreate.model_validate(
+        {"kind": "club", "name": name, "venue": HALL, "schedules": schedules,
+         "interests": ["mutual-aid"], "status": "published", "source": "test",
+         "external_id": name}
+    )  # fmt: skip
+    asset, _ = upsert_asset(session, data=data)
+    session.flush()
+    assert asset.id is not None
+    return asset.id
+
+
+def test_a_plain_walks_first_page_is_read_with_its_entries_in_one_round_trip(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A near search expected to match many, with kinds at most, reads its first page and
+    the page's entries in one statement (one row per schedule): the entries are those
+    load_light reads, with several schedules, one, or none."""
+    monkeypatch.setattr(paging, "TRUST_ESTIMATE_ABOVE", 0)
+    weekly = [ScheduleCreate(frequency="weekly", weekdays=[d], start_time=time(10 + d))
+              for d in (4, 0, 2)]  # fmt: skip
+    several = _at_the_hall(session, "Three evenings", weekly)
+    one = _at_the_hall(session, "One evening", weekly[:1])
+    none = _at_the_hall(session, "By arrangement", [])
+    hall = f"{HALL.latitude},{HALL.longitude}"
+    found(session, near=OLDBURY, radius=3, kind=["club"])  # the shape: many
+    together = _sent_together(monkeypatch)
+    params = SearchParams.model_validate({"near": hall, "radius": 3, "kind": ["club"]})
+    hits = search_assets(session, params=params).hits
+    assert len(together) == 1 and len(together[0]) in (1, 2), "one round trip"
+    assert "JOIN schedule" in together[0][-1] and "<->" in together[0][-1]
+    read = {h.asset.id: h.asset for h in hits}
+    assert {several, one, none} <= set(read)
+    assert [len(read[i].schedules) for i in (several, one, none)] == [3, 1, 0]
+    by_load = load_light(session, list(read))
+    for id_, entry in read.items():
+        assert vars(entry) == vars(by_load[id_]), id_
+    assert [h.next is not None for h in hits if h.asset.id in (several, none)] == [True, False]
