@@ -114,31 +114,42 @@ def _part_names() -> tuple[list[str], list[str], list[str], list[str]]:
     return own, at, by, when
 
 
-def _joined(statement: Select[Any], *, schedules: bool) -> Select[Any]:
-    """`statement` (which selects from the entries) with each entry's venue and organisation
-    joined, and its schedules: then one row per schedule, one for an entry without any."""
-    joined = statement.outerjoin(Venue, col(Venue.id) == col(Asset.venue_id)).outerjoin(
-        Organisation, col(Organisation.id) == col(Asset.organisation_id)
+def _joined(statement: Select[Any], entries: Any, *, schedules: bool) -> Select[Any]:
+    """`statement` with each entry's venue and organisation joined (`entries`: the table or
+    subquery the entries' columns come from), and its schedules: then one row per schedule,
+    one for an entry without any."""
+    joined = statement.outerjoin(Venue, col(Venue.id) == entries.c.venue_id).outerjoin(
+        Organisation, col(Organisation.id) == entries.c.organisation_id
     )
     if schedules:
-        joined = joined.outerjoin(Schedule, col(Schedule.asset_id) == col(Asset.id))
+        joined = joined.outerjoin(Schedule, col(Schedule.asset_id) == entries.c.id)
     return joined
 
 
 @cache
 def _places_query(dialect: Dialect) -> FixedStatement:
     own, at, by, _ = _parts()
-    return fix(_joined(select(*own, *at, *by), schedules=False)
+    entries = Asset.__table__  # type: ignore[attr-defined]
+    return fix(_joined(select(*own, *at, *by), entries, schedules=False)
                .where(col(Asset.id) == any_(IDS)), dialect)  # fmt: skip
 
 
+def entry_columns() -> list[Any]:
+    """An entry's own columns as these rows carry them: a page read with its entries
+    (`page_with_entries`) selects them in its walk, where the entries are read anyway."""
+    return [c for c in _parts()[0] if c.name != "id"]
+
+
 def page_with_entries(page: Subquery, leading: Sequence[Any], order: Sequence[Any]) -> Select[Any]:
-    """The `leading` columns of `page` (rows with an entry's `id`) in `order`, each with its
-    entry as `entries_of` reads them: one round trip for a page and its entries (a near
-    search's first page: app.assets.paging)."""
-    selected = select(*leading, *[c for part in _parts() for c in part]).select_from(page)
-    joined = _joined(selected.join(Asset, col(Asset.id) == page.c.id), schedules=True)
-    return joined.order_by(*order, col(Schedule.id))
+    """The `leading` columns of `page` in `order`, each row with its entry as `entries_of`
+    reads them: one round trip for a page and its entries (a near search's first page:
+    app.assets.paging). `page` carries the entry's `id` and `entry_columns()`: the walk that
+    found the entries read their rows already, and probing the table again for them cost
+    PostgreSQL four index pages an entry."""
+    own, at, by, when = _parts()
+    carried = [page.c.id if c.name == "id" else page.c[c.name] for c in own]
+    selected = select(*leading, *carried, *at, *by, *when).select_from(page)
+    return _joined(selected, page, schedules=True).order_by(*order, col(Schedule.id))
 
 
 def entries_of(

@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from app.assets.estimates import cell_of
-from app.assets.light import entries_of, page_with_entries
+from app.assets.light import entries_of, entry_columns, page_with_entries
 from app.assets.search_query import SearchQuery
 from app.core.explain import ExplainJson, estimated_rows
 from app.core.fixed import settings_for
@@ -102,16 +102,17 @@ def _expected_and_first_page(
 def _first_page_with_entries(query: SearchQuery, limit: int, per_page: int) -> Select[Any]:
     """A plain walk's first page cut from `limit` nearest (as _cut_from cuts it, with how many
     the walk read and the furthest), with its entries; planned once for every point."""
-    walk = query.stmt.limit(limit).subquery()
+    walk = query.stmt.add_columns(*entry_columns()).limit(limit).subquery()
     walked, furthest = _walked(walk.c.distance_m)
     cut = (
-        select(walk.c.id, walk.c.distance_m, walked.label("walked"), furthest.label("furthest"))
+        select(*walk.c, walked.label("walked"), furthest.label("furthest"))
         .order_by(walk.c.distance_m, walk.c.id)
         .limit(per_page)
         .subquery()
     )
     order = [cut.c.distance_m, cut.c.id]
-    with_entries = page_with_entries(cut, list(cut.c), order)
+    leading = [cut.c.id, cut.c.distance_m, cut.c.walked, cut.c.furthest]
+    with_entries = page_with_entries(cut, leading, order)
     return with_origin_once(with_entries).execution_options(planned_once=True)
 
 
