@@ -1,7 +1,5 @@
 """The home page: its "on today" is read once per data version and minute per process."""
 
-from datetime import datetime
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -9,7 +7,7 @@ from sqlmodel import Session
 from app import home
 from app.assets import search, soonest
 from app.core.config import get_settings
-from app.core.time import zone
+from tests.searches import MIDWEEK_NOON
 from tests.statements import sent_statements
 
 # What the page sends besides working out "on today": the towns, the data version, savepoints.
@@ -39,8 +37,7 @@ def test_on_today_past_the_soonest_first_cap_says_more_than_it(
     """Past sort=next's cap the total is the planner's estimate (across England, of what is on
     the rest of today, up to twice the truth): the home page says "more than" the cap, which
     the search result carries."""
-    thursday_noon = datetime(2026, 11, 26, 12, 0, tzinfo=zone())
-    monkeypatch.setattr(search, "local_now", lambda: thursday_noon)
+    monkeypatch.setattr(search, "local_now", lambda: MIDWEEK_NOON)
     counted = home._on_today(session)
     assert counted.more_than is None and counted.total >= 2
     monkeypatch.setattr(soonest, "MAX_COMPUTED_ROWS", 1)

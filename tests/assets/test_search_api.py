@@ -4,15 +4,18 @@ computation, not against hard-coded results."""
 import threading
 from datetime import time
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
+from app.assets import search
 from app.assets.api import SEARCHES
 from app.assets.models import Asset
 from app.assets.schemas import AssetPage
 from app.core.time import BAND_BOUNDS, TimeBand, occurrences, zone
 from app.core.time import local_now as now_in_london
+from tests.searches import MIDWEEK_NOON
 from tests.statements import sending_threads
 
 B69 = "B69 3DE"
@@ -141,10 +144,13 @@ def test_geojson_is_an_rfc7946_feature_collection(client: TestClient) -> None:
     assert same.json()["numberMatched"] == body["numberMatched"]
 
 
-def test_a_search_page_is_written_as_its_response_model_writes_it(client: TestClient) -> None:
+def test_a_search_page_is_written_as_its_response_model_writes_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The API writes plain data (app.assets.present.asset_data) without making its models:
     the bytes are those AssetPage itself writes of them, field for field and in order, and a
     GeoJSON feature's properties are the same entry's."""
+    monkeypatch.setattr(search, "local_now", lambda: MIDWEEK_NOON)  # things on today
     searches = [
         {"near": B69, "radius": 5, "kind": "meeting"},
         {"when": "today", "per_page": 50},

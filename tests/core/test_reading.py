@@ -20,7 +20,7 @@ from app.core.fixed import own_transaction, reads_alone
 from app.mapping.demand import record_empty_search
 from app.mapping.models import EmptySearch
 from app.places.models import Place
-from tests.searches import OLDBURY
+from tests.searches import MIDWEEK_NOON, OLDBURY
 from tests.statements import sent_statements
 
 SHAPES: dict[str, dict[str, Any]] = {
@@ -36,7 +36,8 @@ SHAPES: dict[str, dict[str, Any]] = {
 
 
 def _found(session: Session, given: dict[str, Any], **options: Any) -> tuple[Any, ...]:
-    result = search_assets(session, params=SearchParams.model_validate(given), **options)
+    params = SearchParams.model_validate(given)
+    result = search_assets(session, params=params, now=MIDWEEK_NOON, **options)
     kinds = sorted((k.value, n) for k, n in result.kind_counts.items())
     return [h.asset.id for h in result.hits], result.total, result.total_exact, kinds
 
