@@ -20,6 +20,7 @@ from app.core.config import get_settings
 from app.core.time import local_now
 from app.feeds.cache import (
     BUILD_WAIT_S,
+    MINUTE_KEYED_S,
     CachedFeed,
     FeedCache,
     fresh_version,
@@ -32,7 +33,9 @@ LOG = logging.getLogger("waymark.answers")
 GEOJSON = "application/geo+json"
 SEARCH_PATH = "/api/v1/assets"
 # Recent search answers, by URL and data version; bounded by bytes as kept pages are.
-SEARCHES = FeedCache(max_entries=512, max_bytes=get_settings().answer_cache_mb << 20)
+SEARCHES = FeedCache(
+    max_entries=512, max_bytes=get_settings().answer_cache_mb << 20, kept_for_s=MINUTE_KEYED_S
+)
 
 
 def wants_geojson(accept: str, fmt: str | None) -> bool:

@@ -26,6 +26,10 @@ from app.feeds.http import etag_of, not_modified
 
 BUILD_WAIT_S = 30  # a waiting request builds for itself after this long
 CLAIM_S = 5.0  # a request sent to build an entry is waited for this long before another is
+SWEEP_S = 1.0  # how often a cache with kept_for_s looks for entries past it
+# What is kept for its minute (minute_key) is asked for in that minute, and a page also in the
+# next while that minute's is built (app.feeds.kept_pages): past two minutes it never is.
+MINUTE_KEYED_S = 120.0
 LOG = logging.getLogger("waymark.cache")
 
 
@@ -76,9 +80,20 @@ class FeedCache:
     being built wait for it (when the minute turned, sixteen requests each built the same
     search, and a feed's first build ran once per waiting client)."""
 
-    def __init__(self, *, max_entries: int = 32, max_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        max_entries: int = 32,
+        max_bytes: int | None = None,
+        kept_for_s: float | None = None,
+    ) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes  # of bodies: the least recently used dropped past it
+        # Entries older than this are let go as others are stored (looked for at most once a
+        # SWEEP_S): those kept for their minute are never asked for again once it is over,
+        # and a town's pages of eight past minutes held 12 MB of a worker's 16 for pages.
+        self.kept_for_s = kept_for_s
+        self._swept_at = float("-inf")
         self._bytes = 0
         self._entries: OrderedDict[tuple[str, str], CachedFeed] = OrderedDict()
         self._building: dict[tuple[str, str], Event] = {}
@@ -148,6 +163,7 @@ class FeedCache:
         if not keep() or (self.max_bytes is not None and len(entry.body) > self.max_bytes):
             return entry
         with self._lock:
+            self._sweep(entry.built_at)
             replaced = self._entries.pop(key, None)
             self._bytes += len(entry.body) - (len(replaced.body) if replaced else 0)
             self._entries[key] = entry
@@ -157,6 +173,14 @@ class FeedCache:
                 _, dropped = self._entries.popitem(last=False)
                 self._bytes -= len(dropped.body)
         return entry
+
+    def _sweep(self, now: float) -> None:
+        """Let go of the entries older than kept_for_s (under the lock)."""
+        if self.kept_for_s is None or now - self._swept_at < SWEEP_S:
+            return
+        self._swept_at = now
+        for key in [k for k, e in self._entries.items() if now - e.built_at >= self.kept_for_s]:
+            self._bytes -= len(self._entries.pop(key).body)
 
     @property
     def kept_bytes(self) -> int:

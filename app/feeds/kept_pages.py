@@ -22,11 +22,19 @@ from starlette.responses import Response
 
 from app.core.config import get_settings
 from app.core.time import local_now
-from app.feeds.cache import FeedCache, data_version, kept_response, minute_key
+from app.feeds.cache import (
+    MINUTE_KEYED_S,
+    FeedCache,
+    data_version,
+    kept_response,
+    minute_key,
+)
 
 # Bounded by bytes (`page_cache_mb`): a search page is ~28 KB, a town's at a million entries
 # up to 1.5 MB, and a crawler walking every town's would otherwise keep 256 of them.
-PAGES = FeedCache(max_entries=256, max_bytes=get_settings().page_cache_mb << 20)
+PAGES = FeedCache(
+    max_entries=256, max_bytes=get_settings().page_cache_mb << 20, kept_for_s=MINUTE_KEYED_S
+)
 
 
 @dataclass(frozen=True)

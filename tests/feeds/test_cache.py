@@ -171,3 +171,24 @@ def test_bounded_by_bytes_the_least_recently_used_go_first() -> None:
     assert kept.kept_bytes == 70
     kept.clear()
     assert kept.kept_bytes == 0
+
+
+def test_entries_past_their_time_are_let_go_as_others_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cache of what is kept for its minute lets go of what a past minute kept, once a
+    second at most, before the bound by bytes would (a town's pages of past minutes)."""
+    clock = [1000.0]
+    monkeypatch.setattr(cache.time, "monotonic", lambda: clock[0])
+    kept = FeedCache(max_entries=10, max_bytes=1000, kept_for_s=cache.MINUTE_KEYED_S)
+    kept.get_or_build(("town", "v@1200"), lambda: (b"x" * 300, "text/html"))
+    clock[0] += cache.MINUTE_KEYED_S - 0.5
+    kept.get_or_build(("town", "v@1202"), lambda: (b"y" * 300, "text/html"))
+    assert kept.kept_bytes == 600, "not yet past its time"
+    clock[0] += cache.SWEEP_S / 2
+    kept.get_or_build(("search", "v@1202"), lambda: (b"z" * 10, "text/html"))
+    assert kept.kept_bytes == 610, "looked for at most once a second"
+    clock[0] += cache.SWEEP_S / 2
+    kept.get_or_build(("search", "v@1202b"), lambda: (b"z" * 10, "text/html"))
+    assert kept.get(("town", "v@1200")) is None and kept.get(("town", "v@1202")) is not None
+    assert kept.kept_bytes == 320
