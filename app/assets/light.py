@@ -3,11 +3,14 @@
 A feed of 10,000 meetings spent most of its 2.8 s making 30,000 ORM objects (entries, venues,
 schedules) it only reads; a page of 20 API results spent 40% of its time loading them. These
 rows carry the same attribute names, so the feed writers (Meeting Guide, iCalendar), the
-presenters and the schedule functions read them alike; they are never saved."""
+presenters and the schedule functions read them alike; they are never saved. A near search's
+first page reads its entries in the statement that finds them (`page_with_entries`), one row
+per schedule; other pages read them by id (`load_light`)."""
 
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
+from itertools import accumulate
 from types import SimpleNamespace
 from typing import Any
 
@@ -177,10 +180,7 @@ def entries_of(
 
 def _ends(start: int, *parts: Sequence[str]) -> list[int]:
     """Where each part of a row starts, and where the last ends."""
-    ends = [start]
-    for part in parts:
-        ends.append(ends[-1] + len(part))
-    return ends
+    return list(accumulate((len(part) for part in parts), initial=start))
 
 
 def _entry(
