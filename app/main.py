@@ -59,6 +59,7 @@ class CachedStaticFiles(StaticFiles):
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    heap.limit_arenas()  # before the handlers' threads start
     anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().sync_threads
     heap.settle()
     stop_reading_versions = keep_version_fresh(get_engine())

@@ -1,12 +1,16 @@
 """The collector is paused while whole feeds are built, and only then."""
 
 import gc
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.core import heap
 from app.core.heap import collections_paused
 from app.feeds import api as feeds_api
 from app.feeds.cache import FEEDS
@@ -57,3 +61,36 @@ def test_feeds_are_built_with_the_collector_paused(
     response = client.get("/feeds/meeting-guide.json")
     assert response.status_code == 200 and response.json()
     assert seen == [False] and gc.isenabled()
+
+
+# Eight threads allocating at once, then the allocator's own account of its arenas.
+_THREADS = """
+import ctypes, ctypes.util, sys, threading
+from app.core import heap
+print(heap.limit_arenas() if sys.argv[1] == "limit" else "-")
+start = threading.Barrier(8)
+def work():
+    start.wait()
+    kept = [bytes(1024) for _ in range(2000)]
+    start.wait()
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+ctypes.CDLL(ctypes.util.find_library("c")).malloc_stats()
+"""
+
+
+def _arenas(*args: str, env: dict[str, str] | None = None) -> tuple[str, int]:
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS, *args], capture_output=True, text=True, check=True,
+        env={k: v for k, v in {**os.environ, **(env or {})}.items() if v},
+    )  # fmt: skip
+    return done.stdout.strip(), done.stderr.count("Arena ")
+
+
+def test_threads_share_at_most_two_malloc_arenas() -> None:
+    set_, limited = _arenas("limit", env={"MALLOC_ARENA_MAX": ""})
+    _, unlimited = _arenas("-", env={"MALLOC_ARENA_MAX": ""})
+    assert set_ == "True" and limited <= heap.ARENAS < unlimited
+    said, _ = _arenas("limit", env={"MALLOC_ARENA_MAX": "4"})
+    assert said == "False", "the operator's MALLOC_ARENA_MAX stands"
