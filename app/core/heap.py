@@ -11,7 +11,7 @@ glibc gives each thread that allocates an arena of its own (up to eight a core),
 thread frees stays in its arena for that arena's threads. A town's page is built in a handler
 thread (~40 MB while Oldbury's 3,070 entries are laid out), searches on the event loop, so a
 worker held the freed memory of several arenas: the benchmark's targets in turn, three rounds,
-peak RSS 233-239 MB a worker, 216-229 with two arenas (`limit_arenas`, as MALLOC_ARENA_MAX=2
+peak RSS 233-241 MB a worker, 216-230 with two arenas (`limit_arenas`, as MALLOC_ARENA_MAX=2
 would set)."""
 
 import ctypes
