@@ -156,8 +156,8 @@ def test_a_plain_walks_first_page_is_read_with_its_entries_in_one_round_trip(
     monkeypatch.setattr(paging, "TRUST_ESTIMATE_ABOVE", 0)
     weekly = [ScheduleCreate(frequency="weekly", weekdays=[d], start_time=time(10 + d))
               for d in (4, 0, 2)]  # fmt: skip
-    several = _at_the_hall(session, "Three evenings", weekly)
-    one = _at_the_hall(session, "One evening", weekly[:1])
+    several = _at_the_hall(session, "Three mornings", weekly)
+    one = _at_the_hall(session, "One morning", weekly[:1])
     none = _at_the_hall(session, "By arrangement", [])
     hall = f"{HALL.latitude},{HALL.longitude}"
     found(session, near=OLDBURY, radius=3, kind=["club"])  # the shape: many
