@@ -130,7 +130,8 @@ def _joined(statement: Select[Any], entries: Any, *, schedules: bool) -> Select[
 
 
 @cache
-def _places_query(dialect: Dialect) -> FixedStatement:
+def _entries_query(dialect: Dialect) -> FixedStatement:
+    """The entries of some ids, each with its venue and organisation (schedules apart)."""
     own, at, by, _ = _parts()
     entries = Asset.__table__  # type: ignore[attr-defined]
     return fix(_joined(select(*own, *at, *by), entries, schedules=False)
@@ -219,13 +220,13 @@ def load_light(
     if not ids:
         return {}
     dialect = session.get_bind().dialect
-    places = _places_query(dialect)
+    entries_query = _entries_query(dialect)
     if schedules is None:  # read in the same round trip
         schedules_query = _schedules_query(dialect)
-        rows, schedule_rows = _run(session, [places, schedules_query], ids)
+        rows, schedule_rows = _run(session, [entries_query, schedules_query], ids)
         schedules = _by_entry(schedule_rows, schedules_query.names)
     else:
-        (rows,) = _run(session, [places], ids)
+        (rows,) = _run(session, [entries_query], ids)
     own, at, by, _ = _part_names()
     ends = _ends(0, own, at, by)
     entries = [_entry(row, (own, at, by), ends) for row in rows]
