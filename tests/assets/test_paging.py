@@ -22,21 +22,30 @@ HALL = VenueCreate(name="Tie Hall", postcode="B69 3DE", latitude=52.4971, longit
 AT_THE_HALL = 3 * paging.TIE_MARGIN  # more than one margin's worth of ties
 
 
-def _entries_at_the_hall(session: Session) -> list[int]:
-    ids = []
-    for n in range(AT_THE_HALL):
-        data = AssetCreate.model_validate(
-            {
-                "kind": "meeting", "name": f"Tie {n:02d}", "fellowship": "SMART", "venue": HALL,
-                "schedules": [ScheduleCreate(frequency="weekly", weekdays=[n % 7],
-                                             start_time=time(18))],
-                "interests": ["mutual-aid"], "status": "published", "source": "test",
-                "external_id": f"tie-{n}",
-            }
-        )  # fmt: skip
-        asset, _ = upsert_asset(session, data=data)
-        ids.append(asset.id)
+def _at_the_hall(
+    session: Session, name: str, schedules: list[ScheduleCreate], **fields: Any
+) -> int:
+    """A published entry at the Tie Hall (a club, unless `fields` say otherwise)."""
+    data = AssetCreate.model_validate(
+        {"kind": "club", "name": name, "venue": HALL, "schedules": schedules,
+         "interests": ["mutual-aid"], "status": "published", "source": "test",
+         "external_id": name, **fields}
+    )  # fmt: skip
+    asset, _ = upsert_asset(session, data=data)
     session.flush()
+    assert asset.id is not None
+    return asset.id
+
+
+def _entries_at_the_hall(session: Session) -> list[int]:
+    ids = [
+        _at_the_hall(
+            session, f"Tie {n:02d}",
+            [ScheduleCreate(frequency="weekly", weekdays=[n % 7], start_time=time(18))],
+            kind="meeting", fellowship="SMART", external_id=f"tie-{n}",
+        )
+        for n in range(AT_THE_HALL)
+    ]  # fmt: skip
     return sorted(ids)
 
 
@@ -133,18 +142,6 @@ def test_a_first_page_read_with_the_estimate_among_ties_is_read_further(
     walks = [s for s in statements if "<->" in s and "LIMIT" in s]
     assert len(walks) == 2, "the walk with the estimate, then one ten margins further"
     assert first[0] == at_the_hall[: paging.TIE_MARGIN]
-
-
-def _at_the_hall(session: Session, name: str, schedules: list[ScheduleCreate]) -> int:
-    data = AssetCreate.model_validate(
-        {"kind": "club", "name": name, "venue": HALL, "schedules": schedules,
-         "interests": ["mutual-aid"], "status": "published", "source": "test",
-         "external_id": name}
-    )  # fmt: skip
-    asset, _ = upsert_asset(session, data=data)
-    session.flush()
-    assert asset.id is not None
-    return asset.id
 
 
 def test_a_plain_walks_first_page_is_read_with_its_entries_in_one_round_trip(
