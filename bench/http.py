@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +46,17 @@ TARGETS = {
 REPORT = Path(__file__).parent / "wrk_report.lua"
 
 
-def _serve(workers: int, url: str) -> subprocess.Popen[bytes]:
-    # Served as in production (templates not checked for edits), with a secret of its own.
+def _serve(
+    workers: int, url: str, app: tuple[str, ...] = ("app.main:app",)
+) -> subprocess.Popen[bytes]:
+    """uvicorn serving `app` (its arguments: the app, or --factory and a factory) on PORT,
+    once it answers /readyz. Served as in production (templates not checked for edits), with a
+    secret of its own."""
     env = {**os.environ, "DATABASE_URL": url, "API_RATE_LIMIT_PER_MINUTE": "100000000",
            "LOG_LEVEL": "warning", "ENV": "production",
            "SECRET_KEY": secrets.token_hex(32)}  # fmt: skip
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port",
+        [sys.executable, "-m", "uvicorn", *app, "--host", "127.0.0.1", "--port",
          str(PORT), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -122,11 +127,13 @@ def _round(seconds: int, connections: int, pids: tuple[int, int | None]) -> dict
     return targets
 
 
-def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+def _median_round(
+    rounds: list[dict[str, Any]], labels: Iterable[str] = tuple(TARGETS)
+) -> dict[str, Any]:
     """Each target's figures from its median round by throughput, with the rounds' ranges:
     this machine's speed moved by a quarter between runs minutes apart."""
     targets = {}
-    for label in TARGETS:
+    for label in labels:
         runs = sorted((r[label] for r in rounds), key=lambda f: f["rps"])
         figures = dict(runs[(len(runs) - 1) // 2])
         if len(runs) > 1:

@@ -56,6 +56,8 @@ def main() -> None:
             "--rounds",
             "1" if args.quick else "3",
         )
+        if not args.quick:  # the same servers and load as bench.http: only at a million
+            _step("bench.ceiling", "--n", sizes[-1], "--rounds", "3")
         _step("bench.feeds", "--n", "10000")
         _step("bench.imports", "--sizes", "1000", "10000")
         if not args.quick:
@@ -65,7 +67,7 @@ def main() -> None:
         latest["collected"] = "each benchmark's last run, gathered by --collect"
     else:
         latest["minutes"] = round((time.perf_counter() - started) / 60, 1)
-    for name in ("search", "hours", "http", "feeds", "imports", "print"):
+    for name in ("search", "hours", "http", "ceiling", "feeds", "imports", "print"):
         path = RESULTS / f"{name}.json"
         if path.exists():
             latest[name] = json.loads(path.read_text())

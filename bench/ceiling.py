@@ -1,0 +1,85 @@
+"""How much of /healthz a distinct near search could reach were the database free (not a test).
+
+Serves the app as it is and as bench.free_page serves it (every page given from memory after
+the first, so PostgreSQL does nothing and the app everything else), each in turn with N
+workers, and loads each as bench.http does: /healthz, then the near-search API around a
+different point every request. Rounds alternate the two, so a slow spell of the machine's falls
+on both. What the free database reaches is the ceiling of the app's own code for that target.
+
+    python -m bench.ceiling [--n 1000000] [--workers 2] [--seconds 10] [--rounds 3]"""
+
+import argparse
+from typing import Any
+
+from bench import cpu, write_results
+from bench.http import TARGETS, _median_round, _serve, _wrk
+from bench.search import bench_url, prepare_bench_db
+
+APPS = {"as it is": ("app.main:app",), "database free": ("--factory", "bench.free_page:served")}
+MEASURED = ("trivial /healthz", "API near distinct points 5 mi + meeting")
+
+
+def _round(
+    workers: int, url: str, seconds: int, connections: int, database: int | None
+) -> dict[str, dict[str, Any]]:
+    """Each app served in turn and loaded with each target: {app: {target: figures}}."""
+    measured: dict[str, dict[str, Any]] = {}
+    for label, app in APPS.items():
+        server = _serve(workers, url, app)
+        try:
+            pids = (server.pid, database)
+            targets = {t: _wrk(TARGETS[t], seconds, connections, pids) for t in MEASURED}
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        ceiling = targets[MEASURED[0]]["rps"]
+        for figures in targets.values():
+            figures["pct_of_trivial"] = round(100 * figures["rps"] / ceiling, 1)
+        measured[label] = targets
+    return measured
+
+
+def run(n: int, workers: int, seconds: int, connections: int, rounds: int) -> dict[str, Any]:
+    url = bench_url(f"n{n}")  # the search benchmark's data of this size
+    prepare_bench_db(url, n)
+    database = cpu.postmaster_pid(url)
+    each = [_round(workers, url, seconds, connections, database) for _ in range(rounds)]
+    return {
+        "n": n, "workers": workers, "connections": connections, "seconds": seconds,
+        "rounds": rounds,
+        "apps": {label: _median_round([r[label] for r in each], MEASURED) for label in APPS},
+    }  # fmt: skip
+
+
+def print_table(results: dict[str, Any]) -> None:
+    print(f"\nNear searches around distinct points over {results['n']:,} assets, "
+          f"{results['workers']} workers, wrk {results['connections']} connections, "
+          f"{results['seconds']} s; the median of {results['rounds']} rounds [range]")  # fmt: skip
+    print(f"{'app':<14} {'target':<40} {'req/s':>8} {'p95 ms':>7} {'% trivial':>9} "
+          f"{'app ms':>7} {'db ms':>6}  range")  # fmt: skip
+    for label, targets in results["apps"].items():
+        for target, f in targets.items():
+            spread = ""
+            if "rps_range" in f:
+                (r0, r1), (t0, t1) = f["rps_range"], f["pct_of_trivial_range"]
+                spread = f"  [{r0:.0f}–{r1:.0f} req/s, {t0:.1f}–{t1:.1f}%]"
+            print(f"{label:<14} {target:<40} {f['rps']:>8.0f} {f['p95']:>7.1f} "
+                  f"{f['pct_of_trivial']:>9.1f} {f.get('app_cpu_ms') or 0:>7.2f} "
+                  f"{f.get('db_cpu_ms') or 0:>6.2f}{spread}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    results = run(args.n, args.workers, args.seconds, args.connections, args.rounds)
+    print_table(results)
+    write_results("ceiling", results)
+
+
+if __name__ == "__main__":
+    main()
