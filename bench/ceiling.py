@@ -8,11 +8,10 @@ on both. What the free database reaches is the ceiling of the app's own code for
 
     python -m bench.ceiling [--n 1000000] [--workers 2] [--seconds 10] [--rounds 3]"""
 
-import argparse
 from typing import Any
 
 from bench import cpu, write_results
-from bench.http import TARGETS, _median_round, _serve, _wrk
+from bench.http import TARGETS, _median_round, _serve, _wrk, load_options
 from bench.search import bench_url, prepare_bench_db
 
 APPS = {"as it is": ("app.main:app",), "database free": ("--factory", "bench.free_page:served")}
@@ -69,13 +68,7 @@ def print_table(results: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    args = load_options(__doc__, {"default": 2}, rounds=3)
     results = run(args.n, args.workers, args.seconds, args.connections, args.rounds)
     print_table(results)
     write_results("ceiling", results)

@@ -198,14 +198,21 @@ def _shown(value: float | None, places: int = 2) -> str:
     return "—" if value is None else f"{value:.{places}f}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def load_options(description: str | None, workers: Any, rounds: int) -> argparse.Namespace:
+    """The options of a benchmark that loads servers with wrk: the data's size, the workers
+    (`workers`: the argument's nargs and default), seconds a run, connections and rounds."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 2])
+    parser.add_argument("--workers", type=int, **workers)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=1, help="every target this many times")
-    args = parser.parse_args()
+    parser.add_argument("--rounds", type=int, default=rounds, help="every target this many times")
+    return parser.parse_args()
+
+
+def main() -> None:
+    every = {"nargs": "+", "default": [1, os.cpu_count() or 2]}
+    args = load_options(__doc__, every, rounds=1)
     results = run(args.n, args.workers, args.seconds, args.connections, args.rounds)
     print_table(results)
     write_results("http", results)
