@@ -198,7 +198,9 @@ def _shown(value: float | None, places: int = 2) -> str:
     return "—" if value is None else f"{value:.{places}f}"
 
 
-def load_options(description: str | None, workers: Any, rounds: int) -> argparse.Namespace:
+def load_options(
+    description: str | None, workers: dict[str, Any], rounds: int
+) -> argparse.Namespace:
     """The options of a benchmark that loads servers with wrk: the data's size, the workers
     (`workers`: the argument's nargs and default), seconds a run, connections and rounds."""
     parser = argparse.ArgumentParser(description=description)
@@ -211,8 +213,7 @@ def load_options(description: str | None, workers: Any, rounds: int) -> argparse
 
 
 def main() -> None:
-    every = {"nargs": "+", "default": [1, os.cpu_count() or 2]}
-    args = load_options(__doc__, every, rounds=1)
+    args = load_options(__doc__, {"nargs": "+", "default": [1, os.cpu_count() or 2]}, rounds=1)
     results = run(args.n, args.workers, args.seconds, args.connections, args.rounds)
     print_table(results)
     write_results("http", results)
