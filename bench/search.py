@@ -1,5 +1,6 @@
 """Search benchmark (not a test): N synthetic assets over England, the common search shapes
-run through the service, p50/p95/p99 printed and written to bench/results/latest.json.
+run through the service, p50/p95/p99 printed and written to bench/results/search.json (which
+bench.run gathers into latest.json).
 
     python -m bench.search [--sizes 10000 100000 1000000] [--repeat 50]
 
@@ -246,13 +247,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--name", default="search", help=argparse.SUPPRESS)  # a size's own run
     args = parser.parse_args()
-    if len(args.sizes) == 1:
-        results = run(args.sizes[0], args.repeat)
-        print_table(results)
-        out = write_results(args.name, [results])
-    else:
-        out = write_results(args.name, [_in_own_process(n, args.repeat) for n in args.sizes])
-    print(f"\nwritten {out}")
+    if len(args.sizes) > 1:
+        every = [_in_own_process(n, args.repeat) for n in args.sizes]
+        print(f"\nwritten {write_results(args.name, every)}")
+        return
+    results = run(args.sizes[0], args.repeat)
+    print_table(results)
+    out = write_results(args.name, [results])
+    if args.name == "search":  # not a size run for the sizes' results (_in_own_process)
+        print(f"\nwritten {out}")
 
 
 def _in_own_process(n: int, repeat: int) -> dict[str, Any]:
