@@ -11,7 +11,14 @@ on both. What the free database reaches is the ceiling of the app's own code for
 from typing import Any
 
 from bench import cpu, write_results
-from bench.http import TARGETS, _median_round, _serve, _wrk, load_options
+from bench.http import (
+    TARGETS,
+    _median_round,
+    _serve,
+    _wrk,
+    as_shares_of_trivial,
+    load_options,
+)
 from bench.search import bench_url, prepare_bench_db
 
 APPS = {"as it is": ("app.main:app",), "database free": ("--factory", "bench.free_page:served")}
@@ -31,10 +38,7 @@ def _round(
         finally:
             server.terminate()
             server.wait(timeout=30)
-        trivial = targets[MEASURED[0]]["rps"]  # served by the same app in the same minute
-        for figures in targets.values():
-            figures["pct_of_trivial"] = round(100 * figures["rps"] / trivial, 1)
-        measured[label] = targets
+        measured[label] = as_shares_of_trivial(targets)  # of the same app's, that minute
     return measured
 
 

@@ -121,9 +121,15 @@ def _round(seconds: int, connections: int, pids: tuple[int, int | None]) -> dict
     """Every target once, each as a share of the trivial endpoint's throughput in the round."""
     targets = {label: _wrk(target, seconds, connections, pids)
                for label, target in TARGETS.items()}  # fmt: skip
-    ceiling = targets["trivial /healthz"]["rps"]
+    return as_shares_of_trivial(targets)
+
+
+def as_shares_of_trivial(targets: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """`targets` (one server's, in one round), each with its throughput as a share of the
+    trivial endpoint's there (`pct_of_trivial`)."""
+    trivial = targets["trivial /healthz"]["rps"]
     for figures in targets.values():
-        figures["pct_of_trivial"] = round(100 * figures["rps"] / ceiling, 1)
+        figures["pct_of_trivial"] = round(100 * figures["rps"] / trivial, 1)
     return targets
 
 
