@@ -166,16 +166,14 @@ def entries_of(
     entry_id, first_schedule = leading + own.index("id"), ends[-1]
     schedule_id = first_schedule + when.index("id")
     pages: list[tuple[tuple[Any, ...], SimpleNamespace]] = []
-    entries: list[SimpleNamespace] = []
     for row in rows:
         if not pages or pages[-1][1].id != row[entry_id]:
             entry = _entry(row, (own, at, by), ends)
             entry.schedules = []
             pages.append((row[:leading], entry))
-            entries.append(entry)
         if row[schedule_id] is not None:
             pages[-1][1].schedules.append(_plain(when, row[first_schedule:]))
-    _named(session, entries)
+    _named(session, [entry for _, entry in pages])
     return pages
 
 
