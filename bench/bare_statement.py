@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 import orjson
 import psycopg
 
+from app.core.backup import libpq_url
 from bench.nearest_ids import nearest_ids
 
 Scope = dict[str, Any]
@@ -22,7 +23,7 @@ _connection: list[psycopg.Connection[Any]] = []  # this worker's, opened at its 
 
 def _connected() -> psycopg.Connection[Any]:
     if not _connection:
-        url = os.environ["DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
+        url = libpq_url(os.environ["DATABASE_URL"])
         _connection.append(psycopg.connect(url, autocommit=True))
     return _connection[0]
 

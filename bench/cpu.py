@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import make_url
+
+from app.core.backup import libpq_url
 
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
@@ -51,9 +52,8 @@ def tree_cpu_s(pid: int) -> float | None:
 
 def postmaster_pid(database_url: str) -> int | None:
     """The PostgreSQL server's process id, from its data directory (superuser only)."""
-    url = make_url(database_url).set(drivername="postgresql")
     try:
-        with psycopg.connect(url.render_as_string(hide_password=False)) as conn:
+        with psycopg.connect(libpq_url(database_url)) as conn:
             row = conn.execute("SHOW data_directory").fetchone()
         return int(Path(row[0], "postmaster.pid").read_text().split()[0]) if row else None
     except (OSError, psycopg.Error, ValueError, IndexError):

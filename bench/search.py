@@ -21,6 +21,7 @@ from typing import Any, cast
 import psycopg
 from sqlalchemy import event, make_url, text
 
+from app.core.backup import libpq_url
 from app.core.config import Settings
 from app.core.db import DB_OPTIONS
 from bench import RESULTS, write_results
@@ -118,7 +119,7 @@ def prepare_bench_db(url: str, n: int, *, only_meetings: bool = False, local: bo
     # Reload when the data's size or shape (bench.synthetic.SHAPE) differs from what is asked.
     if have != n or (n and marked != mark(n, only_meetings=only_meetings, local=local)):
         started = time.perf_counter()
-        raw = sa_url.set(drivername="postgresql").render_as_string(hide_password=False)
+        raw = libpq_url(sa_url)
         with psycopg.connect(raw) as conn:
             load(conn, n, only_meetings=only_meetings, local=local)
         # Statistics for the planner, and pages marked all-visible as a settled table's are.
@@ -151,7 +152,7 @@ def _captured(engine: Any, call: Any) -> list[tuple[str, Any]]:
 def _floor(url: str, statements: list[tuple[str, Any]], repeat: int) -> dict[str, Any]:
     """The same statements through a bare psycopg connection: the database's share alone; and
     EXPLAIN ANALYZE of the slowest of them."""
-    raw = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    raw = libpq_url(url)
     samples, slowest = [], [0.0] * len(statements)
     with psycopg.connect(raw, options=DB_OPTIONS) as conn:
         for n in range(repeat + 1):

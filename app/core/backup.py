@@ -5,7 +5,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import URL, make_url
 
 PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -20,8 +20,9 @@ def _tool(name: str) -> str:
     raise FileNotFoundError(f"{name} not found: install the PostgreSQL client tools")
 
 
-def libpq_url(database_url: str) -> str:
-    """postgresql+psycopg://… → postgresql://… for the command-line tools."""
+def libpq_url(database_url: str | URL) -> str:
+    """postgresql+psycopg://… → postgresql://… for the command-line tools and bare psycopg
+    connections."""
     url = make_url(database_url).set(drivername="postgresql")
     return url.render_as_string(hide_password=False)
 
