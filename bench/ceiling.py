@@ -13,7 +13,6 @@ app is the floor of any design that asks PostgreSQL once a search.
 
     python -m bench.ceiling [--n 1000000] [--workers 2] [--seconds 10] [--rounds 3]"""
 
-import os
 from typing import Any
 
 from bench import cpu, write_results
@@ -46,21 +45,12 @@ def _round(
         server = _serve(workers, url, app)
         try:
             pids = (server.pid, database)
-            targets = {t: _with_machine_ms(_wrk(TARGETS[t], seconds, connections, pids))
-                       for t in MEASURED}  # fmt: skip
+            targets = {t: _wrk(TARGETS[t], seconds, connections, pids) for t in MEASURED}
         finally:
             server.terminate()
             server.wait(timeout=30)
         measured[label] = as_shares_of_trivial(targets)  # of the same app's, that minute
     return measured
-
-
-def _with_machine_ms(figures: dict[str, Any]) -> dict[str, Any]:
-    """`figures` with the CPU the whole machine spent a request (`machine_ms`), the load
-    generator's included: the busy share of its cores over the requests served."""
-    busy = 1 - (figures.get("idle_pct") or 0) / 100
-    figures["machine_ms"] = round((os.cpu_count() or 1) * busy * 1000 / figures["rps"], 3)
-    return figures
 
 
 def beyond_healthz(apps: dict[str, dict[str, Any]]) -> dict[str, Any]:

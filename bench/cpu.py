@@ -79,7 +79,8 @@ def snapshot(app_pid: int, db_pid: int | None) -> CpuSnapshot:
 
 
 def per_request(before: CpuSnapshot, after: CpuSnapshot, requests: int) -> dict[str, float | None]:
-    """CPU ms a request for the app and the database, and the machine's idle share (%)."""
+    """CPU ms a request for the app and the database, and for the whole machine (every core's
+    busy time, the load generator's included), and the machine's idle share (%)."""
 
     def ms(a: float | None, b: float | None) -> float | None:
         if a is None or b is None or requests == 0:
@@ -92,4 +93,7 @@ def per_request(before: CpuSnapshot, after: CpuSnapshot, requests: int) -> dict[
         "app_cpu_ms": ms(before.app_s, after.app_s),
         "db_cpu_ms": ms(before.db_s, after.db_s),
         "idle_pct": round(100 * idle / all_ticks, 1) if all_ticks else None,
+        "machine_ms": round((all_ticks - idle) * 1000 / TICKS_PER_S / requests, 3)
+        if requests
+        else None,
     }

@@ -49,8 +49,10 @@ def test_a_missing_process_has_no_figure() -> None:
 def test_cpu_a_request_and_the_idle_share() -> None:
     before = cpu.CpuSnapshot(app_s=1.0, db_s=2.0, ticks=(1000, 400))
     after = cpu.CpuSnapshot(app_s=1.5, db_s=2.2, ticks=(2000, 650))
+    busy_s = (1000 - 250) / cpu.TICKS_PER_S  # of all the cores' ticks, those not idle
     assert cpu.per_request(before, after, 100) == {
         "app_cpu_ms": 5.0, "db_cpu_ms": 2.0, "idle_pct": 25.0,
+        "machine_ms": round(busy_s * 1000 / 100, 3),
     }  # fmt: skip
     unknown = cpu.CpuSnapshot(app_s=None, db_s=None, ticks=(1000, 400))
     assert cpu.per_request(unknown, after, 100)["app_cpu_ms"] is None
